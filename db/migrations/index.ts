@@ -1,0 +1,18 @@
+import type { Migration } from 'kysely/migration';
+import * as foundation from './2026-11-22T0000_foundation';
+import * as media from './2026-11-22T0100_media';
+import * as commerce from './2026-11-22T0200_commerce';
+import * as realtime from './2026-11-22T0300_realtime';
+import * as leaders from './2026-11-22T0400_leaders';
+
+/**
+ * Every migration, by its timestamped name. Imported statically so the same list works
+ * under tsx, in the bundle and in tests. Names sort in the order they run.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-22T0000_foundation': foundation,
+  '2026-11-22T0100_media': media,
+  '2026-11-22T0200_commerce': commerce,
+  '2026-11-22T0300_realtime': realtime,
+  '2026-11-22T0400_leaders': leaders,
+};

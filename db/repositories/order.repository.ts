@@ -1,0 +1,450 @@
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../database';
+import type { DB } from '../schema';
+import type { NewOrderRow, OrderRow, OrderState } from '../commerce.schema';
+
+/** What placing an order needs to know about an offer, its stream and its shop. */
+export interface OfferForOrderRow {
+  offer_id: string;
+  stream_id: string;
+  shop_id: string;
+  owner_id: string;
+  stream_status: 'scheduled' | 'live' | 'ended';
+  product_name: string;
+  price_cents: number;
+  quantity: number;
+  remaining: number;
+  per_buyer_limit: number | null;
+  group_min: number | null;
+  group_deadline: Date | null;
+  group_reached_at: Date | null;
+  group_failed_at: Date | null;
+  closed_at: Date | null;
+}
+
+export async function findOfferForOrder(
+  db: Database,
+  streamId: string,
+  offerId: string,
+): Promise<OfferForOrderRow | undefined> {
+  return db
+    .selectFrom('offers')
+    .innerJoin('streams', 'streams.id', 'offers.stream_id')
+    .innerJoin('products', 'products.id', 'offers.product_id')
+    .innerJoin('shops', 'shops.id', 'streams.shop_id')
+    .select([
+      'offers.id as offer_id',
+      'offers.stream_id',
+      'streams.shop_id',
+      'shops.owner_id',
+      'streams.status as stream_status',
+      'products.name as product_name',
+      'offers.price_cents',
+      'offers.quantity',
+      'offers.remaining',
+      'offers.per_buyer_limit',
+      'offers.group_min',
+      'offers.group_deadline',
+      'offers.group_reached_at',
+      'offers.group_failed_at',
+      'offers.closed_at',
+    ])
+    .where('offers.id', '=', offerId)
+    .where('offers.stream_id', '=', streamId)
+    .executeTakeFirst();
+}
+
+export interface TakenStock {
+  quantity: number;
+  remaining: number;
+  group_min: number | null;
+  group_reached_at: Date | null;
+}
+
+/**
+ * The one conditional update that keeps an offer from being oversold: it takes `units`
+ * only while that many remain and the offer is open. It also takes the offer's row lock, so
+ * everything else this transaction does for the offer (per-buyer limit, group threshold) is
+ * serialised with every other order on it. Null: not enough left, or the offer is closed.
+ */
+export async function takeStock(
+  trx: Transaction<DB>,
+  offerId: string,
+  units: number,
+): Promise<TakenStock | null> {
+  const row = await trx
+    .updateTable('offers')
+    .set({ remaining: sql<number>`remaining - ${units}` })
+    .where('id', '=', offerId)
+    .where('remaining', '>=', units)
+    .where('closed_at', 'is', null)
+    .where('group_failed_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb('group_deadline', 'is', null),
+        eb('group_reached_at', 'is not', null),
+        eb('group_deadline', '>', sql<Date>`now()`),
+      ]),
+    )
+    .returning(['quantity', 'remaining', 'group_min', 'group_reached_at'])
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+/** Puts units back on an offer (cancel or refund before pickup). */
+export async function returnStock(
+  trx: Transaction<DB>,
+  offerId: string,
+  units: number,
+): Promise<{ remaining: number; quantity: number; group_min: number | null }> {
+  return trx
+    .updateTable('offers')
+    .set({ remaining: sql<number>`remaining + ${units}` })
+    .where('id', '=', offerId)
+    .returning(['remaining', 'quantity', 'group_min'])
+    .executeTakeFirstOrThrow();
+}
+
+/** Units this buyer holds on the offer in orders that still count. */
+export async function buyerUnitsOnOffer(
+  trx: Transaction<DB>,
+  offerId: string,
+  buyerId: string,
+): Promise<number> {
+  const row = await trx
+    .selectFrom('orders')
+    .select(sql<number>`coalesce(sum(quantity), 0)::int`.as('units'))
+    .where('offer_id', '=', offerId)
+    .where('buyer_id', '=', buyerId)
+    .where('state', 'not in', ['cancelled', 'refunded'])
+    .executeTakeFirstOrThrow();
+  return row.units;
+}
+
+/**
+ * Marks the group reached, once: only the transaction holding the offer's row lock that
+ * finds group_reached_at still null gets true.
+ */
+export async function markGroupReached(trx: Transaction<DB>, offerId: string): Promise<boolean> {
+  const row = await trx
+    .updateTable('offers')
+    .set({ group_reached_at: sql<Date>`now()` })
+    .where('id', '=', offerId)
+    .where('group_reached_at', 'is', null)
+    .where('group_failed_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Confirms every order waiting on the group; returns how many. */
+export async function confirmPendingGroupOrders(
+  trx: Transaction<DB>,
+  offerId: string,
+): Promise<number> {
+  const rows = await trx
+    .updateTable('orders')
+    .set({ state: 'confirmed', confirmed_at: sql<Date>`now()` })
+    .where('offer_id', '=', offerId)
+    .where('state', '=', 'pending_group')
+    .returning('id')
+    .execute();
+  return rows.length;
+}
+
+/**
+ * Fails a group whose deadline has passed without reaching its threshold, once: locks the
+ * offer and sets group_failed_at only if neither outcome is set yet.
+ */
+export async function markGroupFailed(
+  trx: Transaction<DB>,
+  offerId: string,
+): Promise<{ stream_id: string; group_min: number | null } | null> {
+  const row = await trx
+    .updateTable('offers')
+    .set({ group_failed_at: sql<Date>`now()` })
+    .where('id', '=', offerId)
+    .where('group_min', 'is not', null)
+    .where('group_reached_at', 'is', null)
+    .where('group_failed_at', 'is', null)
+    .where('group_deadline', '<=', sql<Date>`now()`)
+    .returning(['stream_id', 'group_min'])
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+/** Group offers whose deadline passed with no outcome yet. */
+export async function listOverdueGroupOffers(db: Database, limit = 100): Promise<string[]> {
+  const rows = await db
+    .selectFrom('offers')
+    .select('id')
+    .where('group_min', 'is not', null)
+    .where('group_reached_at', 'is', null)
+    .where('group_failed_at', 'is', null)
+    .where('group_deadline', '<=', sql<Date>`now()`)
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Cancels every order still waiting on the group; returns them. */
+export async function cancelPendingGroupOrders(
+  trx: Transaction<DB>,
+  offerId: string,
+  reason: string,
+): Promise<OrderRow[]> {
+  return trx
+    .updateTable('orders')
+    .set({ state: 'cancelled', cancelled_at: sql<Date>`now()`, cancel_reason: reason })
+    .where('offer_id', '=', offerId)
+    .where('state', '=', 'pending_group')
+    .returningAll()
+    .execute();
+}
+
+export async function insertOrder(trx: Transaction<DB>, order: NewOrderRow): Promise<OrderRow> {
+  return trx.insertInto('orders').values(order).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findOrderByIdempotencyKey(
+  db: Database,
+  buyerId: string,
+  key: string,
+): Promise<OrderRow | undefined> {
+  return db
+    .selectFrom('orders')
+    .selectAll()
+    .where('buyer_id', '=', buyerId)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
+}
+
+export async function findOrderById(db: Database, id: string): Promise<OrderRow | undefined> {
+  return db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The order, locked for a state change. */
+export async function lockOrder(trx: Transaction<DB>, id: string): Promise<OrderRow | undefined> {
+  return trx.selectFrom('orders').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function lockOrderByCode(
+  trx: Transaction<DB>,
+  shopId: string,
+  code: string,
+): Promise<OrderRow | undefined> {
+  return trx
+    .selectFrom('orders')
+    .selectAll()
+    .where('shop_id', '=', shopId)
+    .where('pickup_code', '=', code)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** Moves an order between states only from one of the allowed ones; null when it was not. */
+export async function transitionOrder(
+  trx: Transaction<DB>,
+  id: string,
+  from: readonly OrderState[],
+  to: OrderState,
+  extra: { cancel_reason?: string } = {},
+): Promise<OrderRow | null> {
+  const now = sql<Date>`now()`;
+  const stamps =
+    to === 'picked_up'
+      ? { picked_up_at: now, paid_at: now }
+      : to === 'cancelled'
+        ? { cancelled_at: now }
+        : to === 'refunded'
+          ? { refunded_at: now }
+          : to === 'confirmed'
+            ? { confirmed_at: now }
+            : {};
+  const row = await trx
+    .updateTable('orders')
+    .set({ state: to, ...stamps, ...extra })
+    .where('id', '=', id)
+    .where('state', 'in', [...from])
+    .returningAll()
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+/** A row for the shop's and the buyer's order lists. */
+export interface OrderListRow extends OrderRow {
+  buyer_name: string;
+  shop_name: string;
+  shop_slug: string;
+  shop_address: string | null;
+  shop_pickup_hours: string | null;
+  pickup_leader_name: string | null;
+  pickup_leader_address: string | null;
+  pickup_leader_hours: string | null;
+  stream_title: string;
+  refund_status: 'open' | 'approved' | 'declined' | null;
+}
+
+function orderListQuery(db: Database) {
+  return db
+    .selectFrom('orders')
+    .innerJoin('users', 'users.id', 'orders.buyer_id')
+    .innerJoin('shops', 'shops.id', 'orders.shop_id')
+    .innerJoin('streams', 'streams.id', 'orders.stream_id')
+    .leftJoin('leaders as pl', 'pl.id', 'orders.pickup_leader_id')
+    .selectAll('orders')
+    .select((eb) => [
+      'users.name as buyer_name',
+      'shops.name as shop_name',
+      'shops.slug as shop_slug',
+      'shops.address as shop_address',
+      'shops.pickup_hours as shop_pickup_hours',
+      'pl.display_name as pickup_leader_name',
+      'pl.pickup_address as pickup_leader_address',
+      'pl.pickup_hours as pickup_leader_hours',
+      'streams.title as stream_title',
+      eb
+        .selectFrom('refund_requests')
+        .select('refund_requests.status')
+        .whereRef('refund_requests.order_id', '=', 'orders.id')
+        .orderBy('refund_requests.created_at', 'desc')
+        .limit(1)
+        .as('refund_status'),
+    ]);
+}
+
+export async function listBuyerOrders(db: Database, buyerId: string): Promise<OrderListRow[]> {
+  return orderListQuery(db)
+    .where('orders.buyer_id', '=', buyerId)
+    .orderBy('orders.created_at', 'desc')
+    .limit(200)
+    .execute();
+}
+
+export async function findOrderListRow(
+  db: Database,
+  orderId: string,
+): Promise<OrderListRow | undefined> {
+  return orderListQuery(db).where('orders.id', '=', orderId).executeTakeFirst();
+}
+
+export interface ShopOrderFilter {
+  streamId?: string | undefined;
+  states?: readonly OrderState[] | undefined;
+  /** null: at the shop itself; a leader id: that leader's point; undefined: any */
+  pickupLeaderId?: string | null | undefined;
+  limit: number;
+}
+
+export async function listShopOrders(
+  db: Database,
+  shopId: string,
+  filter: ShopOrderFilter,
+): Promise<OrderListRow[]> {
+  let q = orderListQuery(db).where('orders.shop_id', '=', shopId);
+  if (filter.streamId) q = q.where('orders.stream_id', '=', filter.streamId);
+  if (filter.states?.length) q = q.where('orders.state', 'in', [...filter.states]);
+  if (filter.pickupLeaderId === null) q = q.where('orders.pickup_leader_id', 'is', null);
+  else if (filter.pickupLeaderId)
+    q = q.where('orders.pickup_leader_id', '=', filter.pickupLeaderId);
+  return q.orderBy('orders.created_at', 'desc').limit(filter.limit).execute();
+}
+
+/** Whether the code belongs to an order of the shop (for the pickup screen's message). */
+export function isUniqueViolation(err: unknown, constraint: string): boolean {
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    'code' in err &&
+    err.code === '23505' &&
+    'constraint' in err &&
+    err.constraint === constraint
+  );
+}
+
+/** What the one-statement order needs beyond the order row itself. */
+export interface SimpleOrderInput {
+  order: Omit<NewOrderRow, 'state' | 'confirmed_at'> & { id: string };
+  /** The buyer's name as the room sees it (masked). */
+  buyerName: string;
+}
+
+export interface SimpleOrderResult {
+  order: OrderRow;
+  events: { id: number; stream_id: string; event: string; payload: unknown }[];
+}
+
+function isOutboxEvent(
+  v: unknown,
+): v is { id: number; stream_id: string; event: string; payload: unknown } {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    'id' in v &&
+    typeof v.id === 'number' &&
+    'stream_id' in v &&
+    typeof v.stream_id === 'string' &&
+    'event' in v &&
+    typeof v.event === 'string' &&
+    'payload' in v
+  );
+}
+
+/**
+ * An order on an offer with no per-buyer limit and no group, as ONE statement (so one
+ * implicit transaction and one round trip while the offer's row is locked): the conditional
+ * stock update, the order, its pending commission and its two outbox events are written
+ * together or not at all. Null when the stock or the offer's state refused it.
+ */
+export async function placeSimpleOrder(
+  db: Database,
+  input: SimpleOrderInput,
+): Promise<SimpleOrderResult | null> {
+  const o = input.order;
+  const result = await sql<OrderRow & { events: unknown }>`
+    with taken as (
+      update offers set remaining = remaining - ${o.quantity}
+      where id = ${o.offer_id} and remaining >= ${o.quantity}
+        and closed_at is null and group_failed_at is null and group_min is null
+      returning remaining
+    ), placed as (
+      insert into orders (id, shop_id, stream_id, offer_id, buyer_id, product_name,
+        unit_price_cents, quantity, total_cents, state, confirmed_at, phone, pickup_leader_id,
+        pickup_code, leader_id, commission_rate, commission_cents, idempotency_key, request_hash)
+      select ${o.id}, ${o.shop_id}, ${o.stream_id}, ${o.offer_id}, ${o.buyer_id},
+        ${o.product_name}, ${o.unit_price_cents}, ${o.quantity}, ${o.total_cents}, 'confirmed',
+        now(), ${o.phone}, ${o.pickup_leader_id ?? null}, ${o.pickup_code}, ${o.leader_id ?? null},
+        ${o.commission_rate ?? null}::numeric, ${o.commission_cents ?? 0},
+        ${o.idempotency_key ?? null}, ${o.request_hash ?? null}
+      from taken
+      returning *
+    ), ledger as (
+      insert into commission_ledger (leader_id, shop_id, order_id, bucket, amount_cents, reason)
+      select leader_id, shop_id, id, 'pending', commission_cents, 'order'
+      from placed where leader_id is not null and commission_cents > 0
+    ), events as (
+      insert into commerce_outbox (stream_id, event, payload)
+      select placed.stream_id, e.event, e.payload
+      from placed, taken, lateral (values
+        ('order:new', jsonb_build_object(
+          'streamId', placed.stream_id, 'offerId', placed.offer_id, 'orderId', placed.id,
+          'buyerName', ${input.buyerName}::text, 'productName', placed.product_name,
+          'quantity', placed.quantity,
+          'createdAt', to_char(placed.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))),
+        ('offer:update', jsonb_build_object(
+          'streamId', placed.stream_id, 'offerId', placed.offer_id, 'remaining', taken.remaining,
+          'groupCount', 0, 'status', case when taken.remaining = 0 then 'sold_out' else 'open' end))
+      ) as e(event, payload)
+      returning id, stream_id, event, payload
+    )
+    select placed.*, (select json_agg(events order by events.id) from events) as events
+    from placed
+  `.execute(db);
+  const row = result.rows[0];
+  if (!row) return null;
+  const { events, ...order } = row;
+  return {
+    order,
+    events: Array.isArray(events) ? events.filter(isOutboxEvent) : [],
+  };
+}

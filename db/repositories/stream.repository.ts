@@ -1,0 +1,296 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../database';
+import type { DB, NewStreamRow, ShopRow, StreamRow } from '../schema';
+import type { ParticipantSessionRow, Segment, StreamCohostRow } from '../media.schema';
+
+export async function insertStream(db: Database, stream: NewStreamRow): Promise<StreamRow> {
+  return db.insertInto('streams').values(stream).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findStream(db: Database, streamId: string): Promise<StreamRow | undefined> {
+  return db.selectFrom('streams').selectAll().where('id', '=', streamId).executeTakeFirst();
+}
+
+export async function findShopById(db: Database, shopId: string): Promise<ShopRow | undefined> {
+  return db.selectFrom('shops').selectAll().where('id', '=', shopId).executeTakeFirst();
+}
+
+export async function listShopsOfOwner(db: Database, ownerId: string): Promise<ShopRow[]> {
+  return db
+    .selectFrom('shops')
+    .selectAll()
+    .where('owner_id', '=', ownerId)
+    .orderBy('created_at')
+    .execute();
+}
+
+/** scheduled → live, once; undefined when the stream was not scheduled. */
+export async function markStreamLive(
+  db: Database,
+  streamId: string,
+  at: Date,
+): Promise<StreamRow | undefined> {
+  return db
+    .updateTable('streams')
+    .set({ status: 'live', started_at: at })
+    .where('id', '=', streamId)
+    .where('status', '=', 'scheduled')
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** scheduled or live → ended, once; undefined when it had already ended. */
+export async function markStreamEnded(
+  db: Database,
+  streamId: string,
+  at: Date,
+): Promise<StreamRow | undefined> {
+  return db
+    .updateTable('streams')
+    .set({ status: 'ended', ended_at: at })
+    .where('id', '=', streamId)
+    .where('status', 'in', ['scheduled', 'live'])
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function insertSegment(
+  db: Database,
+  row: { streamId: string; segment: Segment | null; setBy: string; at: Date },
+): Promise<void> {
+  await db
+    .insertInto('stream_segments')
+    .values({
+      stream_id: row.streamId,
+      segment: row.segment,
+      set_by: row.setBy,
+      started_at: row.at,
+    })
+    .execute();
+}
+
+/** The label set last, with its time; null when none was ever set. */
+export async function currentSegment(
+  db: Database,
+  streamId: string,
+): Promise<{ segment: Segment | null; at: Date } | null> {
+  const row = await db
+    .selectFrom('stream_segments')
+    .select(['segment', 'started_at'])
+    .where('stream_id', '=', streamId)
+    .orderBy('started_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { segment: row.segment, at: row.started_at } : null;
+}
+
+export async function listSegments(
+  db: Database,
+  streamId: string,
+): Promise<{ segment: Segment | null; at: Date }[]> {
+  const rows = await db
+    .selectFrom('stream_segments')
+    .select(['segment', 'started_at'])
+    .where('stream_id', '=', streamId)
+    .orderBy('started_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ segment: r.segment, at: r.started_at }));
+}
+
+/** Invites (or re-invites after a take-back) a user on stage. */
+export async function upsertCohostInvite(
+  db: Database,
+  row: { streamId: string; userId: string; invitedBy: string },
+): Promise<StreamCohostRow> {
+  return db
+    .insertInto('stream_cohosts')
+    .values({ stream_id: row.streamId, user_id: row.userId, invited_by: row.invitedBy })
+    .onConflict((oc) =>
+      oc.columns(['stream_id', 'user_id']).doUpdateSet({
+        status: 'invited',
+        invited_by: row.invitedBy,
+        invited_at: new Date(),
+        accepted_at: null,
+        revoked_at: null,
+      }),
+    )
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function findCohost(
+  db: Database,
+  streamId: string,
+  userId: string,
+): Promise<StreamCohostRow | undefined> {
+  return db
+    .selectFrom('stream_cohosts')
+    .selectAll()
+    .where('stream_id', '=', streamId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+}
+
+/** invited → accepted; undefined when there was no open invitation. */
+export async function acceptCohostInvite(
+  db: Database,
+  streamId: string,
+  userId: string,
+  at: Date,
+): Promise<StreamCohostRow | undefined> {
+  return db
+    .updateTable('stream_cohosts')
+    .set({ status: 'accepted', accepted_at: at })
+    .where('stream_id', '=', streamId)
+    .where('user_id', '=', userId)
+    .where('status', '=', 'invited')
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** invited or accepted → revoked; undefined when the user was not on (or invited to) stage. */
+export async function revokeCohost(
+  db: Database,
+  streamId: string,
+  userId: string,
+  at: Date,
+): Promise<StreamCohostRow | undefined> {
+  return db
+    .updateTable('stream_cohosts')
+    .set({ status: 'revoked', revoked_at: at })
+    .where('stream_id', '=', streamId)
+    .where('user_id', '=', userId)
+    .where('status', 'in', ['invited', 'accepted'])
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function insertRemovedParticipant(
+  db: Database,
+  row: { streamId: string; userId: string; removedBy: string },
+): Promise<void> {
+  await db
+    .insertInto('stream_removed_participants')
+    .values({ stream_id: row.streamId, user_id: row.userId, removed_by: row.removedBy })
+    .onConflict((oc) => oc.columns(['stream_id', 'user_id']).doNothing())
+    .execute();
+}
+
+export async function isRemovedParticipant(
+  db: Database,
+  streamId: string,
+  userId: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('stream_removed_participants')
+    .select('user_id')
+    .where('stream_id', '=', streamId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function userExists(db: Database, userId: string): Promise<boolean> {
+  const row = await db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Records a webhook event id; false when it was recorded before (a replay). Takes a
+ * transaction so the event's effects commit together with its id, or not at all.
+ */
+export async function recordWebhookEvent(
+  trx: Transaction<DB>,
+  row: { id: string; event: string; roomName: string | null; createdAt: Date },
+): Promise<boolean> {
+  const inserted = await trx
+    .insertInto('livekit_webhook_events')
+    .values({ id: row.id, event: row.event, room_name: row.roomName, created_at: row.createdAt })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+export async function insertParticipantJoin(
+  db: Database,
+  row: { participantSid: string; streamId: string; identity: string; joinedAt: Date },
+): Promise<void> {
+  await db
+    .insertInto('participant_sessions')
+    .values({
+      participant_sid: row.participantSid,
+      stream_id: row.streamId,
+      identity: row.identity,
+      joined_at: row.joinedAt,
+    })
+    .onConflict((oc) => oc.column('participant_sid').doNothing())
+    .execute();
+}
+
+/** Closes a stay; a leave that arrives without its join opens and closes it at once. */
+export async function markParticipantLeft(
+  db: Database,
+  row: { participantSid: string; streamId: string; identity: string; leftAt: Date },
+): Promise<void> {
+  await db
+    .insertInto('participant_sessions')
+    .values({
+      participant_sid: row.participantSid,
+      stream_id: row.streamId,
+      identity: row.identity,
+      joined_at: row.leftAt,
+      left_at: row.leftAt,
+    })
+    .onConflict((oc) =>
+      oc.column('participant_sid').doUpdateSet((eb) => ({
+        left_at: eb.fn.coalesce('participant_sessions.left_at', eb.val(row.leftAt)),
+      })),
+    )
+    .execute();
+}
+
+/** Closes every open stay of a stream, e.g. when it ends. */
+export async function closeOpenParticipantSessions(
+  db: Database,
+  streamId: string,
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable('participant_sessions')
+    .set({ left_at: at })
+    .where('stream_id', '=', streamId)
+    .where('left_at', 'is', null)
+    .where('joined_at', '<=', at)
+    .execute();
+}
+
+/** People in the room now, not counting the given hosts. */
+export async function countCurrentViewers(
+  db: Database,
+  streamId: string,
+  excludeIdentities: string[],
+): Promise<number> {
+  let query = db
+    .selectFrom('participant_sessions')
+    .select((eb) => eb.fn.count<number>('identity').distinct().as('count'))
+    .where('stream_id', '=', streamId)
+    .where('left_at', 'is', null);
+  if (excludeIdentities.length) query = query.where('identity', 'not in', excludeIdentities);
+  const row = await query.executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+export async function listParticipantSessions(
+  db: Database,
+  streamId: string,
+): Promise<ParticipantSessionRow[]> {
+  return db
+    .selectFrom('participant_sessions')
+    .selectAll()
+    .where('stream_id', '=', streamId)
+    .orderBy('joined_at')
+    .execute();
+}

@@ -1,0 +1,128 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { CommerceTables, OfferCommerceColumns } from './commerce.schema';
+import type { LeadersTables } from './leaders.schema';
+import type { MediaTables } from './media.schema';
+import type { RealtimeTables } from './realtime.schema';
+
+// Row types of the database, one interface per table, columns in snake_case.
+// Kept by hand beside the migrations; tests run every migration from empty against them.
+
+export type CreatedAt = ColumnType<Date, never, never>;
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string | null;
+  name: string;
+  password_hash: string | null;
+  is_guest: Generated<boolean>;
+  locale: string | null;
+  created_at: CreatedAt;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  expires_at: Timestamp;
+  created_at: CreatedAt;
+}
+
+export interface ShopsTable {
+  id: Generated<string>;
+  owner_id: string;
+  slug: string;
+  name: string;
+  address: string | null;
+  pickup_hours: string | null;
+  story: string | null;
+  attribution_days: Generated<number>;
+  created_at: CreatedAt;
+}
+
+export interface ProductsTable {
+  id: Generated<string>;
+  shop_id: string;
+  name: string;
+  description: string | null;
+  story: string | null;
+  image_url: string | null;
+  price_cents: number;
+  stock: number;
+  archived_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export type StreamStatus = 'scheduled' | 'live' | 'ended';
+
+export interface StreamsTable {
+  id: Generated<string>;
+  shop_id: string;
+  title: string;
+  cover_url: string | null;
+  status: Generated<StreamStatus>;
+  scheduled_at: Timestamp | null;
+  started_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  pinned_offer_id: string | null;
+  /** added by the realtime migration */
+  like_count: Generated<number>;
+  created_at: CreatedAt;
+}
+
+/** Group outcome and closing columns come from the commerce migration. */
+export interface OffersTable extends OfferCommerceColumns {
+  id: Generated<string>;
+  stream_id: string;
+  product_id: string;
+  price_cents: number;
+  quantity: number;
+  remaining: number;
+  per_buyer_limit: number | null;
+  group_min: number | null;
+  group_deadline: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export type LeaderStatus = 'pending' | 'approved' | 'declined' | 'suspended';
+
+export interface LeadersTable {
+  id: Generated<string>;
+  shop_id: string;
+  user_id: string;
+  display_name: string;
+  community: string | null;
+  status: Generated<LeaderStatus>;
+  code: string | null;
+  /** numeric(5,4): arrives as a string to keep its exact decimal value */
+  commission_rate: ColumnType<string | null, string | number | null, string | number | null>;
+  pickup_address: string | null;
+  pickup_hours: string | null;
+  created_at: CreatedAt;
+  approved_at: Timestamp | null;
+}
+
+/** Core tables here; each capability keeps its own in `<capability>.schema.ts`. */
+export interface DB extends MediaTables, CommerceTables, RealtimeTables, LeadersTables {
+  users: UsersTable;
+  sessions: SessionsTable;
+  shops: ShopsTable;
+  products: ProductsTable;
+  streams: StreamsTable;
+  offers: OffersTable;
+  leaders: LeadersTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type NewUserRow = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type ShopRow = Selectable<ShopsTable>;
+export type NewShopRow = Insertable<ShopsTable>;
+export type ProductRow = Selectable<ProductsTable>;
+export type NewProductRow = Insertable<ProductsTable>;
+export type StreamRow = Selectable<StreamsTable>;
+export type NewStreamRow = Insertable<StreamsTable>;
+export type OfferRow = Selectable<OffersTable>;
+export type NewOfferRow = Insertable<OffersTable>;
+export type LeaderRow = Selectable<LeadersTable>;
+export type NewLeaderRow = Insertable<LeadersTable>;
