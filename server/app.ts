@@ -1,0 +1,131 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import type { AppDeps, AppEnv } from './context';
+import { AppError } from './errors';
+import { jsonBodiesOnly, sameOriginOnly } from './middleware/edge';
+import { loadSession } from './middleware/session';
+import { authRoutes } from './routes/auth.routes';
+import { docsRoutes } from './routes/docs.routes';
+import { healthRoutes } from './routes/health.routes';
+import { leaderRoutes } from './routes/leader.routes';
+import { meRoutes } from './routes/me.routes';
+import { referralRoutes } from './routes/referral.routes';
+import { moderationRoutes } from './routes/moderation.routes';
+import { shopRoutes } from './routes/shop.routes';
+import { streamRoutes } from './routes/stream.routes';
+import { livekitWebhookRoutes } from './routes/livekit-webhook.routes';
+import { orderRoutes } from './routes/order.routes';
+import { offerRoutes } from './routes/offer.routes';
+import { productRoutes } from './routes/product.routes';
+import { pickupRoutes } from './routes/pickup.routes';
+import { refundRoutes } from './routes/refund.routes';
+import { exceptImageUpload, uploadRoutes } from './routes/upload.routes';
+import { analyticsRoutes } from './routes/analytics.routes';
+
+/** Largest JSON body the API reads. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+function fromHttpException(err: HTTPException): AppError {
+  switch (err.status) {
+    case 400:
+      return /json/i.test(err.message)
+        ? new AppError('malformed_json', 'The request body is not valid JSON.')
+        : new AppError('bad_request', err.message || 'Bad request.');
+    case 401:
+      return new AppError('unauthenticated', 'Sign in first.');
+    case 403:
+      return new AppError('forbidden', 'Not allowed.');
+    case 404:
+      return new AppError('not_found', 'Not found.');
+    case 413:
+      return new AppError(
+        'payload_too_large',
+        `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`,
+      );
+    case 415:
+      return new AppError('unsupported_media_type', 'Unsupported content type.');
+    case 429:
+      return new AppError('rate_limited', 'Too many requests.');
+    default:
+      return err.status >= 500
+        ? new AppError('internal', 'Something went wrong on our side.')
+        : new AppError('bad_request', err.message || 'Bad request.');
+  }
+}
+
+/** The whole HTTP API, mounted under /api. Builds no server: tests call app.request(). */
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
+  app.use('/api/*', requestId({ headerName: 'X-Request-Id' }));
+  const jsonBodyLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new AppError(
+        'payload_too_large',
+        `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`,
+      );
+    },
+  });
+  // The one route that takes a raw image applies its own size and type limits.
+  app.use('/api/*', exceptImageUpload(jsonBodyLimit));
+  app.use('/api/*', sameOriginOnly);
+  app.use('/api/*', exceptImageUpload(jsonBodiesOnly));
+  app.use('/api/*', loadSession);
+  app.use('/s/*', loadSession);
+
+  app.route('/api/auth', authRoutes());
+  app.route('/api/me', meRoutes());
+  app.route('/api/health', healthRoutes());
+  app.route('/api/shops', shopRoutes());
+  app.route('/api/shops', moderationRoutes());
+  app.route('/api/docs', docsRoutes());
+  app.route('/api', leaderRoutes());
+  app.route('/s', referralRoutes());
+  app.route('/api', streamRoutes());
+  app.route('/api/livekit', livekitWebhookRoutes());
+  app.route('/api', orderRoutes());
+  app.route('/api', offerRoutes());
+  app.route('/api', productRoutes());
+  app.route('/api', pickupRoutes());
+  app.route('/api', refundRoutes());
+  app.route('/api', uploadRoutes());
+  app.route('/api', analyticsRoutes());
+
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Linli Live API',
+      version: '1',
+      description:
+        'Live commerce for neighbourhood shops. Sessions are an HttpOnly cookie; unsafe requests must be same-origin and send JSON. Errors are {"error":{"code","message"}}.',
+    },
+  });
+
+  app.notFound((c) =>
+    c.json(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}.`).toBody(), 404),
+  );
+
+  app.onError((err, c) => {
+    const known =
+      err instanceof AppError ? err : err instanceof HTTPException ? fromHttpException(err) : null;
+    if (known && known.code !== 'internal') return c.json(known.toBody(), known.status);
+    const id = c.var.requestId;
+    deps.logger.error(
+      { err, requestId: id, method: c.req.method, path: c.req.path },
+      'unhandled error',
+    );
+    return c.json(
+      { error: { code: 'internal', message: `Something went wrong on our side (request ${id}).` } },
+      500,
+    );
+  });
+
+  return app;
+}

@@ -1,0 +1,130 @@
+import PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import type { Database } from '../../db/database';
+import { listOverdueGroupOffers } from '../../db/repositories/order.repository';
+import type { RealtimeBus } from '../realtime/bus';
+import { failGroupIfUnreached } from '../services/order.service';
+import { sweepOutbox } from '../services/outbox.service';
+
+const GROUP_DEADLINE_QUEUE = 'group-deadline';
+
+export interface CommerceJobDeps {
+  db: Database;
+  realtime: RealtimeBus;
+  logger: Logger;
+  /** PostgreSQL: deadlines go to pg-boss. Unset (PGlite): in-process timers. */
+  databaseUrl?: string | undefined;
+}
+
+type Scheduler = (offerId: string, deadline: Date) => Promise<void>;
+let scheduler: Scheduler | null = null;
+
+/**
+ * Schedules the deadline of a group offer. Without running jobs (tests that build only the
+ * app) this does nothing and the periodic sweep of overdue groups is the only safety net.
+ */
+export async function scheduleGroupDeadline(offerId: string, deadline: Date): Promise<void> {
+  await scheduler?.(offerId, deadline);
+}
+
+/**
+ * Background work of the commerce capability:
+ * - group deadlines on pg-boss (jobs live in PostgreSQL, so a restart loses none), one
+ *   job per offer (singleton key), handled by the idempotent failGroupIfUnreached;
+ * - a sweep every few seconds that fails any overdue group the queue missed (offers written
+ *   before the queue existed, PGlite) and publishes outbox events a crash left behind.
+ */
+export async function startCommerceJobs(
+  deps: CommerceJobDeps,
+  opts: { sweepEveryMs?: number; firstSweepAfterMs?: number } = {},
+): Promise<{ stop(): Promise<void> }> {
+  const { logger } = deps;
+  const sweepEveryMs = opts.sweepEveryMs ?? 5_000;
+
+  const failGroup = async (offerId: string) => {
+    const result = await failGroupIfUnreached(deps, offerId);
+    if (result)
+      logger.info({ offerId, cancelled: result.cancelled }, 'group buy failed at deadline');
+  };
+
+  const sweep = async (outboxOlderThanMs: number) => {
+    const published = await sweepOutbox(deps.db, deps.realtime, outboxOlderThanMs);
+    if (published) logger.info({ published }, 'published outbox events left by a crash');
+    for (const offerId of await listOverdueGroupOffers(deps.db)) await failGroup(offerId);
+  };
+
+  let boss: PgBoss | null = null;
+  const timers = new Map<string, NodeJS.Timeout>();
+  if (deps.databaseUrl) {
+    boss = new PgBoss({ connectionString: deps.databaseUrl, max: 4 });
+    boss.on('error', (err) => logger.error({ err }, 'pg-boss error'));
+    // Two processes starting together can deadlock in pg-boss's own setup; retry it.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await boss.start();
+        await boss.createQueue(GROUP_DEADLINE_QUEUE, {
+          name: GROUP_DEADLINE_QUEUE,
+          policy: 'short',
+        });
+        break;
+      } catch (err) {
+        const deadlock =
+          typeof err === 'object' && err !== null && 'code' in err && err.code === '40P01';
+        if (!deadlock || attempt >= 5) throw err;
+        logger.warn({ attempt }, 'pg-boss setup deadlocked with another process; retrying');
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 400));
+      }
+    }
+    await boss.work<{ offerId: string }>(
+      GROUP_DEADLINE_QUEUE,
+      { pollingIntervalSeconds: 1 },
+      async (jobs) => {
+        for (const job of jobs) await failGroup(job.data.offerId);
+      },
+    );
+    const b = boss;
+    scheduler = async (offerId, deadline) => {
+      await b.send(
+        GROUP_DEADLINE_QUEUE,
+        { offerId },
+        { startAfter: deadline, singletonKey: offerId },
+      );
+    };
+  } else {
+    scheduler = (offerId, deadline) => {
+      clearTimeout(timers.get(offerId));
+      // setTimeout holds at most ~24.8 days; the sweep catches anything later
+      const ms = Math.min(Math.max(0, deadline.getTime() - Date.now()), 2 ** 31 - 1);
+      timers.set(
+        offerId,
+        setTimeout(() => {
+          timers.delete(offerId);
+          failGroup(offerId).catch((err: unknown) =>
+            logger.error({ err }, 'group deadline failed'),
+          );
+        }, ms + 50),
+      );
+      return Promise.resolve();
+    };
+  }
+
+  // The first sweep waits a moment so clients reconnecting after a restart are back in
+  // their rooms; at start every outbox row is a crash's leftover (or another live node's,
+  // which only repeats an event).
+  const run = (olderThanMs: number) => {
+    sweep(olderThanMs).catch((err: unknown) => logger.error({ err }, 'commerce sweep failed'));
+  };
+  const first = setTimeout(() => run(0), opts.firstSweepAfterMs ?? 2_000);
+  const interval = setInterval(() => run(3_000), sweepEveryMs);
+
+  return {
+    async stop() {
+      clearTimeout(first);
+      clearInterval(interval);
+      for (const t of timers.values()) clearTimeout(t);
+      timers.clear();
+      scheduler = null;
+      await boss?.stop({ graceful: false, wait: true });
+    },
+  };
+}

@@ -1,0 +1,151 @@
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { getRequestListener } from '@hono/node-server';
+import { pino } from 'pino';
+import { openDatabase } from '../db/database';
+import { migrateToLatest } from '../db/migrate';
+import { createMediaService } from '../media/media.service';
+import { ensureLivekitBinary, startLivekit, type RunningLivekit } from '../media/livekit-process';
+import { createApp } from './app';
+import { createRealtimeBus } from './realtime/bus';
+import { attachRealtime } from './realtime/socket';
+import { startCommerceJobs } from './jobs/commerce.jobs';
+import { ConfigError, loadConfig } from './config';
+import { DEMO_LOGINS, DEMO_SHOP_SLUG, seedDemoIfEmpty } from './demo-seed';
+
+// The one process: the API under /api, and the SvelteKit app (web/build) for every other
+// path, on one port. `API_ONLY=1` (development) leaves the pages to `vite dev`.
+
+type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+function isNodeHandler(value: unknown): value is NodeHandler {
+  return typeof value === 'function';
+}
+
+async function loadWebHandler(): Promise<NodeHandler | null> {
+  const path = resolve('web/build/handler.js');
+  if (!existsSync(path)) return null;
+  const mod: unknown = await import(pathToFileURL(path).href);
+  const handler =
+    typeof mod === 'object' && mod !== null && 'handler' in mod ? mod.handler : undefined;
+  if (!isNodeHandler(handler)) throw new Error(`${path} does not export a handler`);
+  return handler;
+}
+
+/** Paths the Hono app answers: the API, and leader links (/s/<code>). */
+function isApiPath(url: string | undefined): boolean {
+  return (
+    url === '/api' ||
+    !!url?.startsWith('/api/') ||
+    !!url?.startsWith('/api?') ||
+    !!url?.startsWith('/s/')
+  );
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = pino({
+    level: config.LOG_LEVEL,
+    ...(config.NODE_ENV === 'development' && process.stdout.isTTY
+      ? { transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } }
+      : {}),
+  });
+
+  const database = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  await migrateToLatest(database.db);
+  if (config.SEED_DEMO && (await seedDemoIfEmpty(database.db))) {
+    logger.info('seeded the demo shop (first start on an empty database)');
+  }
+
+  let livekit: RunningLivekit | null = null;
+  let livekitUrl = config.LIVEKIT_URL;
+  if (!livekitUrl) {
+    const binary = ensureLivekitBinary({ log: (line) => logger.info(line) });
+    livekit = await startLivekit({
+      binary,
+      apiKey: config.LIVEKIT_API_KEY,
+      apiSecret: config.LIVEKIT_API_SECRET,
+      webhookUrl: `http://127.0.0.1:${config.PORT}/api/livekit/webhook`,
+      log: (line) => logger.debug({ livekit: line }),
+    });
+    livekitUrl = livekit.url;
+  }
+  const media = createMediaService({
+    url: livekitUrl,
+    publicUrl: config.LIVEKIT_PUBLIC_URL,
+    apiKey: config.LIVEKIT_API_KEY,
+    apiSecret: config.LIVEKIT_API_SECRET,
+  });
+
+  const realtime = createRealtimeBus();
+  const deps = { config, db: database.db, dbKind: database.kind, media, logger, realtime };
+  const app = createApp(deps);
+  const api = getRequestListener(app.fetch);
+  // SSR loads call the API over HTTP on this same process.
+  process.env.INTERNAL_API_URL ??= `http://127.0.0.1:${config.PORT}`;
+  const web = process.env.API_ONLY === '1' ? null : await loadWebHandler();
+  if (!web && process.env.API_ONLY !== '1') {
+    logger.warn('web/build is missing: run `npm run build` to serve the pages');
+  }
+
+  const server = createServer((req, res) => {
+    if (isApiPath(req.url) || !web) {
+      void api(req, res);
+      return;
+    }
+    web(req, res, () => {
+      res.statusCode = 404;
+      res.end('Not found');
+    });
+  });
+
+  const sockets = await attachRealtime(server, deps);
+  // group deadlines (pg-boss on PostgreSQL) and the outbox sweep, after sockets listen to the bus
+  const commerceJobs = await startCommerceJobs({ ...deps, databaseUrl: config.DATABASE_URL });
+
+  await new Promise<void>((ok) => server.listen(config.PORT, config.HOST, ok));
+
+  const base = config.ORIGIN ?? `http://localhost:${config.PORT}`;
+  const lines = [
+    '',
+    `  Linli Live is up (${database.kind === 'pglite' ? `embedded database in ${config.DATA_DIR}` : 'PostgreSQL'}, media ${livekitUrl})`,
+    `  App:        ${base}/`,
+    `  Demo shop:  ${base}/shop/${DEMO_SHOP_SLUG}`,
+    `  API docs:   ${base}/api/docs`,
+    `  Health:     ${base}/api/health`,
+    `  Demo logins (owner):  ${DEMO_LOGINS.owner.email} / ${DEMO_LOGINS.owner.password}`,
+    `  Demo logins (leader): ${DEMO_LOGINS.leader.email} / ${DEMO_LOGINS.leader.password}`,
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const closed = new Promise<void>((ok) => server.close(() => ok()));
+    await sockets.close(); // disconnects every socket
+    server.closeAllConnections();
+    await closed;
+    await commerceJobs.stop();
+    await livekit?.stop();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+  } else {
+    process.stderr.write(
+      `Linli Live failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+  }
+  process.exit(1);
+});

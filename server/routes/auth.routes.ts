@@ -1,0 +1,122 @@
+import { createRoute } from '@hono/zod-openapi';
+import { createGuest, logIn, signUp } from '../services/auth.service';
+import { invalidateSession } from '../services/session.service';
+import { clearSessionCookie, startSession } from '../middleware/session';
+import { rateLimit } from '../middleware/edge';
+import {
+  UserEnvelope,
+  createRouter,
+  displayName,
+  errors,
+  jsonBody,
+  jsonContent,
+  z,
+} from '../openapi';
+
+const email = z.email().max(254);
+const SignupBody = z.strictObject({
+  email,
+  password: z.string().min(8).max(200),
+  name: displayName,
+});
+const LoginBody = z.strictObject({ email, password: z.string().min(1).max(200) });
+const GuestBody = z.strictObject({ name: displayName });
+
+const bodyErrors = [
+  'malformed_json',
+  'validation_failed',
+  'unsupported_media_type',
+  'forbidden_origin',
+  'payload_too_large',
+] as const;
+
+export function authRoutes() {
+  const router = createRouter();
+  const limited = rateLimit({
+    keyPrefix: 'auth',
+    points: (c) => c.var.deps.config.AUTH_RATE_LIMIT,
+    durationSeconds: 60,
+  });
+  router.use('/signup', limited);
+  router.use('/login', limited);
+  router.use('/guest', limited);
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/signup',
+      tags: ['auth'],
+      summary: 'Create an account and sign in',
+      request: { body: jsonBody(SignupBody) },
+      responses: {
+        201: jsonContent(UserEnvelope, 'Signed up and signed in'),
+        ...errors(...bodyErrors, 'email_taken', 'rate_limited'),
+      },
+    }),
+    async (c) => {
+      const user = await signUp(c.var.deps.db, c.req.valid('json'));
+      await startSession(c, user.id);
+      return c.json({ user }, 201);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/login',
+      tags: ['auth'],
+      summary: 'Sign in with email and password',
+      request: { body: jsonBody(LoginBody) },
+      responses: {
+        200: jsonContent(UserEnvelope, 'Signed in'),
+        ...errors(...bodyErrors, 'invalid_credentials', 'rate_limited'),
+      },
+    }),
+    async (c) => {
+      const user = await logIn(c.var.deps.db, c.req.valid('json'));
+      if (c.var.sessionId) await invalidateSession(c.var.deps.db, c.var.sessionId);
+      await startSession(c, user.id);
+      return c.json({ user }, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/guest',
+      tags: ['auth'],
+      summary: 'Continue as a guest with just a nickname',
+      request: { body: jsonBody(GuestBody) },
+      responses: {
+        201: jsonContent(UserEnvelope, 'A guest session'),
+        ...errors(...bodyErrors, 'rate_limited'),
+      },
+    }),
+    async (c) => {
+      const user = await createGuest(c.var.deps.db, c.req.valid('json'));
+      if (c.var.sessionId) await invalidateSession(c.var.deps.db, c.var.sessionId);
+      await startSession(c, user.id);
+      return c.json({ user }, 201);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/logout',
+      tags: ['auth'],
+      summary: 'End the current session',
+      responses: {
+        204: { description: 'Signed out (also when there was no session)' },
+        ...errors('forbidden_origin'),
+      },
+    }),
+    async (c) => {
+      if (c.var.sessionId) await invalidateSession(c.var.deps.db, c.var.sessionId);
+      clearSessionCookie(c);
+      return c.body(null, 204);
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,100 @@
+import { createRoute } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppEnv } from '../context';
+import { AppError } from '../errors';
+import { requireUser } from '../middleware/session';
+import { createRouter, errors, jsonContent, z } from '../openapi';
+import { IMAGE_TYPES, MAX_IMAGE_BYTES, readImage, storeImage } from '../services/upload.service';
+
+const UPLOAD_PATH = '/api/uploads';
+
+/** The raw-image upload, which app.ts exempts from the JSON-only edge (it checks its own). */
+export function isImageUpload(c: Context<AppEnv>): boolean {
+  return c.req.method === 'POST' && c.req.path === UPLOAD_PATH;
+}
+
+/** Runs `middleware` for every request but the image upload. */
+export function exceptImageUpload(
+  middleware: MiddlewareHandler<AppEnv>,
+): MiddlewareHandler<AppEnv> {
+  return (c, next) => (isImageUpload(c) ? next() : middleware(c, next));
+}
+
+const imageTypes = new Set(Object.values(IMAGE_TYPES));
+
+export function uploadRoutes() {
+  const router = createRouter();
+
+  router.use(
+    '/uploads',
+    bodyLimit({
+      maxSize: MAX_IMAGE_BYTES,
+      onError: () => {
+        throw new AppError('payload_too_large', `Images are limited to ${MAX_IMAGE_BYTES} bytes.`);
+      },
+    }),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/uploads',
+      tags: ['uploads'],
+      summary: 'Upload a photo (JPEG, PNG or WebP, at most 5 MB) as the raw request body',
+      description:
+        'Send the image bytes with Content-Type image/jpeg, image/png or image/webp. The type is checked from the bytes themselves. Answers the URL to use as imageUrl / photoUrl.',
+      request: {
+        body: {
+          required: true,
+          content: {
+            'image/jpeg': { schema: z.string().openapi({ format: 'binary' }) },
+            'image/png': { schema: z.string().openapi({ format: 'binary' }) },
+            'image/webp': { schema: z.string().openapi({ format: 'binary' }) },
+          },
+        },
+      },
+      responses: {
+        201: jsonContent(z.object({ url: z.string() }), 'Stored'),
+        ...errors('unauthenticated', 'bad_request', 'payload_too_large', 'unsupported_media_type'),
+      },
+    }),
+    async (c) => {
+      requireUser(c);
+      const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
+      if (!imageTypes.has(type)) {
+        throw new AppError('unsupported_media_type', 'Only JPEG, PNG or WebP images.');
+      }
+      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      const url = await storeImage(c.var.deps.config.DATA_DIR, bytes);
+      return c.json({ url }, 201);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/uploads/{name}',
+      tags: ['uploads'],
+      summary: 'An uploaded photo',
+      request: { params: z.object({ name: z.string().max(60) }) },
+      responses: {
+        200: { description: 'The image', content: { 'image/*': { schema: z.string() } } },
+        ...errors('not_found'),
+      },
+    }),
+    async (c) => {
+      const { bytes, type } = await readImage(
+        c.var.deps.config.DATA_DIR,
+        c.req.valid('param').name,
+      );
+      c.header('Content-Type', type);
+      c.header('X-Content-Type-Options', 'nosniff');
+      c.header('Content-Security-Policy', "default-src 'none'");
+      c.header('Cache-Control', 'public, max-age=31536000, immutable');
+      return c.body(new Uint8Array(bytes), 200);
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,198 @@
+import type { Database } from '../../db/database';
+import type { CommentRow } from '../../db/realtime.schema';
+import {
+  addLikes,
+  findLikeCount,
+  findMuteUntil,
+  findStreamForRealtime,
+  insertComment,
+  listBlockedWords,
+  listRecentComments,
+  replaceBlockedWords,
+  softDeleteComment,
+  upsertMute,
+  type StreamForRealtime,
+} from '../../db/repositories/comment.repository';
+import { findCohost, isRemovedParticipant } from '../../db/repositories/stream.repository';
+import { AppError } from '../errors';
+import type { CommentPayload } from '../realtime/events';
+import type { User } from './auth.service';
+
+export const COMMENT_MAX_CHARS = 200;
+export const RECENT_COMMENTS = 50;
+
+// Bidirectional controls can make a comment render as something else than it says
+// ("Trojan Source"); other control characters have no place in a chat line. Zero-width
+// joiners stay allowed: emoji sequences need them.
+const FORBIDDEN_CHARS = /[\p{Cc}\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+
+export function commentRowToPayload(row: CommentRow): CommentPayload {
+  return {
+    id: row.id,
+    streamId: row.stream_id,
+    userId: row.user_id,
+    name: row.author_name,
+    text: row.text,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+/** Normalises a comment or says, in a sentence, why it cannot be posted. */
+export function normaliseCommentText(raw: string): string {
+  const text = raw.normalize('NFC').trim();
+  if (!text) throw new AppError('validation_failed', 'Write something first.');
+  if ([...text].length > COMMENT_MAX_CHARS) {
+    throw new AppError(
+      'validation_failed',
+      `Comments are limited to ${COMMENT_MAX_CHARS} characters.`,
+    );
+  }
+  if (FORBIDDEN_CHARS.test(text)) {
+    throw new AppError(
+      'validation_failed',
+      'Comments cannot contain control or direction-override characters.',
+    );
+  }
+  return text;
+}
+
+/** The blocked word a text contains, compared case-insensitively, if any. */
+export function findBlockedWord(text: string, words: readonly string[]): string | undefined {
+  const haystack = text.toLocaleLowerCase('zh-CN');
+  return words.find((w) => haystack.includes(w.toLocaleLowerCase('zh-CN')));
+}
+
+export interface JoinedStream {
+  stream: StreamForRealtime;
+  canModerate: boolean;
+  comments: CommentPayload[];
+  likes: number;
+}
+
+/** The shop's owner, or a co-host the owner invited on stage and who accepted. */
+export async function canModerate(
+  db: Database,
+  user: User,
+  stream: StreamForRealtime,
+): Promise<boolean> {
+  if (user.guest) return false;
+  if (user.id === stream.ownerId) return true;
+  const cohost = await findCohost(db, stream.id, user.id);
+  return cohost?.status === 'accepted';
+}
+
+async function refuseRemoved(db: Database, user: User, streamId: string): Promise<void> {
+  if (await isRemovedParticipant(db, streamId, user.id)) {
+    throw new AppError('participant_removed', 'You were removed from this stream.');
+  }
+}
+
+export async function joinStream(
+  db: Database,
+  user: User,
+  streamId: string,
+): Promise<JoinedStream> {
+  const stream = await findStreamForRealtime(db, streamId);
+  if (!stream) throw new AppError('not_found', 'No such stream.');
+  await refuseRemoved(db, user, streamId);
+  const [rows, likes, moderator] = await Promise.all([
+    listRecentComments(db, streamId, RECENT_COMMENTS),
+    findLikeCount(db, streamId),
+    canModerate(db, user, stream),
+  ]);
+  return {
+    stream,
+    canModerate: moderator,
+    comments: rows.map(commentRowToPayload),
+    likes,
+  };
+}
+
+export async function postComment(
+  db: Database,
+  user: User,
+  stream: StreamForRealtime,
+  rawText: string,
+): Promise<CommentPayload> {
+  const text = normaliseCommentText(rawText);
+  // a removed user's socket may still be open; the record decides
+  await refuseRemoved(db, user, stream.id);
+  const [mutedUntil, words] = await Promise.all([
+    findMuteUntil(db, stream.id, user.id),
+    listBlockedWords(db, stream.shopId),
+  ]);
+  if (mutedUntil) {
+    const minutes = Math.max(1, Math.ceil((mutedUntil.getTime() - Date.now()) / 60_000));
+    throw new AppError('muted', `You are muted in this stream for ${minutes} more minute(s).`);
+  }
+  if (findBlockedWord(text, words)) {
+    throw new AppError('comment_blocked', 'This comment contains a word the shop does not allow.');
+  }
+  const row = await insertComment(db, {
+    streamId: stream.id,
+    userId: user.id,
+    authorName: user.name,
+    text,
+  });
+  return commentRowToPayload(row);
+}
+
+async function requireModerator(
+  db: Database,
+  user: User,
+  stream: StreamForRealtime,
+): Promise<void> {
+  if (!(await canModerate(db, user, stream))) {
+    throw new AppError('forbidden', 'Only the shop owner and co-hosts can moderate this stream.');
+  }
+}
+
+export async function deleteComment(
+  db: Database,
+  user: User,
+  stream: StreamForRealtime,
+  commentId: string,
+): Promise<void> {
+  await requireModerator(db, user, stream);
+  const row = await softDeleteComment(db, {
+    id: commentId,
+    streamId: stream.id,
+    deletedBy: user.id,
+  });
+  if (!row) throw new AppError('not_found', 'No such comment in this stream.');
+}
+
+export async function muteUser(
+  db: Database,
+  user: User,
+  stream: StreamForRealtime,
+  target: { userId: string; minutes: number },
+): Promise<Date> {
+  await requireModerator(db, user, stream);
+  if (target.userId === user.id) throw new AppError('bad_request', 'You cannot mute yourself.');
+  const until = new Date(Date.now() + target.minutes * 60_000);
+  await upsertMute(db, { streamId: stream.id, userId: target.userId, until, mutedBy: user.id });
+  return until;
+}
+
+export async function like(db: Database, streamId: string, count: number): Promise<number> {
+  return addLikes(db, streamId, count);
+}
+
+export async function getBlockedWords(db: Database, user: User, shopId: string, ownerId: string) {
+  if (user.id !== ownerId) throw new AppError('forbidden', 'Only the shop owner sees this list.');
+  return listBlockedWords(db, shopId);
+}
+
+export async function setBlockedWords(
+  db: Database,
+  user: User,
+  shop: { id: string; ownerId: string },
+  words: string[],
+): Promise<string[]> {
+  if (user.id !== shop.ownerId)
+    throw new AppError('forbidden', 'Only the shop owner edits this list.');
+  const unique = [...new Set(words.map((w) => w.normalize('NFC').trim()).filter(Boolean))];
+  await replaceBlockedWords(db, shop.id, unique);
+  return listBlockedWords(db, shop.id);
+}

@@ -1,0 +1,401 @@
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
+import type { Database } from '../../db/database';
+import type { LeaderRow } from '../../db/schema';
+import {
+  findLastClick,
+  findLeader,
+  findLeaderByCode,
+  insertLeaderUnlessApplied,
+  leaderNumbers,
+  ledgerEntriesBetween,
+  listShopLeaders,
+  listUserLeaderships,
+  recentLeaderOrders,
+  recordClickUnlessRecent,
+  transitionLeader,
+  updateLeaderRate,
+  findLeaderByUser,
+  type LeaderNumbers,
+} from '../../db/repositories/leader.repository';
+import { findShopById, listShopStreams } from '../../db/repositories/shop.repository';
+import { AppError } from '../errors';
+import { maskName } from './order.service';
+import type { User } from './auth.service';
+
+/** Clicks of one visitor on one leader's link within this many seconds count once. */
+export const CLICK_DEDUPE_SECONDS = 60;
+
+export interface Leader {
+  id: string;
+  shopId: string;
+  userId: string;
+  displayName: string;
+  community: string | null;
+  status: LeaderRow['status'];
+  code: string | null;
+  commissionRate: number | null;
+  pickupAddress: string | null;
+  pickupHours: string | null;
+}
+
+export function leaderRowToLeader(row: LeaderRow): Leader {
+  return {
+    id: row.id,
+    shopId: row.shop_id,
+    userId: row.user_id,
+    displayName: row.display_name,
+    community: row.community,
+    status: row.status,
+    code: row.code,
+    commissionRate: row.commission_rate === null ? null : Number(row.commission_rate),
+    pickupAddress: row.pickup_address,
+    pickupHours: row.pickup_hours,
+  };
+}
+
+export interface LeaderStats {
+  clicks: number;
+  visitors: number;
+  orders: number;
+  buyers: number;
+  units: number;
+  gmvCents: number;
+  /** buyers ÷ visitors, 0 when nobody came */
+  conversion: number;
+  commission: { pendingCents: number; earnedCents: number; reversedCents: number };
+}
+
+function toStats(n: LeaderNumbers | undefined): LeaderStats {
+  const z = n ?? {
+    clicks: 0,
+    visitors: 0,
+    orders: 0,
+    buyers: 0,
+    units: 0,
+    gmvCents: 0,
+    pendingCents: 0,
+    earnedCents: 0,
+    reversedCents: 0,
+  };
+  return {
+    clicks: z.clicks,
+    visitors: z.visitors,
+    orders: z.orders,
+    buyers: z.buyers,
+    units: z.units,
+    gmvCents: z.gmvCents,
+    conversion: z.visitors ? Math.round((z.buyers / z.visitors) * 10_000) / 10_000 : 0,
+    commission: {
+      pendingCents: z.pendingCents,
+      earnedCents: z.earnedCents,
+      reversedCents: z.reversedCents,
+    },
+  };
+}
+
+/** A commission rate 0–1 as the exact numeric(5,4) string the database keeps. */
+export function rateToDecimal(rate: number): string {
+  if (!(rate >= 0 && rate <= 1))
+    throw new AppError('validation_failed', 'The commission rate is between 0 and 1.');
+  return (Math.round(rate * 10_000) / 10_000).toFixed(4);
+}
+
+function newLeaderCode(): string {
+  const bytes = new Uint8Array(5);
+  crypto.getRandomValues(bytes);
+  return encodeBase32LowerCaseNoPadding(bytes); // 8 characters
+}
+
+async function loadOwnedShop(db: Database, owner: User, shopId: string) {
+  const shop = await findShopById(db, shopId);
+  if (!shop) throw new AppError('not_found', 'No such shop.');
+  if (shop.owner_id !== owner.id)
+    throw new AppError('forbidden', "Only the shop's owner manages its leaders.");
+  return shop;
+}
+
+export async function applyToLead(
+  db: Database,
+  user: User,
+  shopId: string,
+  input: {
+    displayName: string;
+    community?: string | undefined;
+    pickupAddress?: string | undefined;
+    pickupHours?: string | undefined;
+  },
+): Promise<Leader> {
+  if (user.guest) throw new AppError('forbidden', 'Create an account to become a leader.');
+  const shop = await findShopById(db, shopId);
+  if (!shop) throw new AppError('not_found', 'No such shop.');
+  if (shop.owner_id === user.id)
+    throw new AppError('bad_request', 'The owner cannot lead for their own shop.');
+  const row = await insertLeaderUnlessApplied(db, {
+    shopId,
+    userId: user.id,
+    displayName: input.displayName,
+    community: input.community ?? null,
+    pickupAddress: input.pickupAddress ?? null,
+    pickupHours: input.pickupHours ?? null,
+  });
+  if (!row) throw new AppError('conflict', 'You have already applied to this shop.');
+  return leaderRowToLeader(row);
+}
+
+export async function approveLeader(
+  db: Database,
+  owner: User,
+  shopId: string,
+  leaderId: string,
+  commissionRate: number,
+): Promise<Leader> {
+  await loadOwnedShop(db, owner, shopId);
+  const rate = rateToDecimal(commissionRate);
+  const current = await findLeader(db, shopId, leaderId);
+  if (!current) throw new AppError('not_found', 'No such leader.');
+  // a leader keeps their code (and every link already shared) across suspensions
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    try {
+      const row = await transitionLeader(db, {
+        shopId,
+        leaderId,
+        from: ['pending', 'suspended', 'declined'],
+        to: 'approved',
+        code: current.code ?? newLeaderCode(),
+        commissionRate: rate,
+      });
+      if (!row) throw new AppError('conflict', 'This leader is already approved.');
+      return leaderRowToLeader(row);
+    } catch (err) {
+      const duplicate = err instanceof Error && /leaders_code_key|duplicate key/.test(err.message);
+      if (!duplicate || current.code) throw err;
+    }
+  }
+  throw new AppError('conflict', 'Could not allocate a leader code; try again.');
+}
+
+export async function setLeaderStatus(
+  db: Database,
+  owner: User,
+  shopId: string,
+  leaderId: string,
+  to: 'declined' | 'suspended',
+): Promise<Leader> {
+  await loadOwnedShop(db, owner, shopId);
+  const row = await transitionLeader(db, {
+    shopId,
+    leaderId,
+    from: to === 'declined' ? ['pending'] : ['approved'],
+    to,
+  });
+  if (!row) {
+    const exists = await findLeader(db, shopId, leaderId);
+    if (!exists) throw new AppError('not_found', 'No such leader.');
+    throw new AppError('conflict', `A ${exists.status} leader cannot be ${to}.`);
+  }
+  return leaderRowToLeader(row);
+}
+
+/** Changes the rate for new orders; orders already placed keep their snapshot. */
+export async function changeLeaderRate(
+  db: Database,
+  owner: User,
+  shopId: string,
+  leaderId: string,
+  commissionRate: number,
+): Promise<Leader> {
+  await loadOwnedShop(db, owner, shopId);
+  const row = await updateLeaderRate(db, shopId, leaderId, rateToDecimal(commissionRate));
+  if (!row) throw new AppError('not_found', 'No such leader.');
+  return leaderRowToLeader(row);
+}
+
+export async function shopLeaderBoard(db: Database, owner: User, shopId: string) {
+  await loadOwnedShop(db, owner, shopId);
+  const rows = await listShopLeaders(db, shopId);
+  const numbers = await leaderNumbers(
+    db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((row) => ({
+    leader: leaderRowToLeader(row),
+    stats: toStats(numbers.get(row.id)),
+  }));
+}
+
+export interface Membership {
+  leaderId: string;
+  displayName: string;
+  shopId: string;
+  shopSlug: string;
+  shopName: string;
+  status: LeaderRow['status'];
+  code: string | null;
+  link: string | null;
+  commissionRate: number | null;
+  stats: LeaderStats;
+  recentOrders: {
+    id: string;
+    productName: string;
+    quantity: number;
+    totalCents: number;
+    commissionCents: number;
+    state: string;
+    buyerName: string;
+    createdAt: string;
+  }[];
+}
+
+/** A leader's own numbers, per shop; never anyone else's. */
+export async function myMemberships(
+  db: Database,
+  user: User,
+  origin: string,
+): Promise<Membership[]> {
+  const rows = await listUserLeaderships(db, user.id);
+  const numbers = await leaderNumbers(
+    db,
+    rows.map((r) => r.id),
+  );
+  return Promise.all(
+    rows.map(async (row) => ({
+      leaderId: row.id,
+      displayName: row.display_name,
+      shopId: row.shop_id,
+      shopSlug: row.shop_slug,
+      shopName: row.shop_name,
+      status: row.status,
+      code: row.code,
+      link: row.code && row.status === 'approved' ? `${origin}/s/${row.code}` : null,
+      commissionRate: row.commission_rate === null ? null : Number(row.commission_rate),
+      stats: toStats(numbers.get(row.id)),
+      recentOrders: (await recentLeaderOrders(db, row.id, 10)).map((o) => ({
+        id: o.id,
+        productName: o.product_name,
+        quantity: o.quantity,
+        totalCents: o.total_cents,
+        commissionCents: o.commission_cents,
+        state: o.state,
+        buyerName: maskName(o.buyer_name),
+        createdAt: o.created_at.toISOString(),
+      })),
+    })),
+  );
+}
+
+/** One month's commission movements for the signed-in leader in one shop. */
+export async function monthlyStatement(db: Database, user: User, shopId: string, month: string) {
+  const leader = await findLeaderByUser(db, shopId, user.id);
+  if (!leader) throw new AppError('not_found', 'You are not a leader of this shop.');
+  const [year, mon] = month.split('-').map(Number);
+  if (!year || !mon) throw new AppError('validation_failed', 'month is YYYY-MM.');
+  // months are China time: 00:00 +08:00 on the 1st
+  const from = new Date(Date.UTC(year, mon - 1, 1) - 8 * 3_600_000);
+  const to = new Date(Date.UTC(year, mon, 1) - 8 * 3_600_000);
+  const entries = await ledgerEntriesBetween(db, { leaderId: leader.id, from, to });
+  const totals = { pendingCents: 0, earnedCents: 0, reversedCents: 0 };
+  for (const e of entries) {
+    if (e.bucket === 'pending') totals.pendingCents += e.amount_cents;
+    else if (e.bucket === 'earned') totals.earnedCents += e.amount_cents;
+    else totals.reversedCents += e.amount_cents;
+  }
+  return {
+    month,
+    totals,
+    entries: entries.map((e) => ({
+      orderId: e.order_id,
+      productName: e.product_name,
+      orderTotalCents: e.total_cents,
+      bucket: e.bucket,
+      amountCents: e.amount_cents,
+      reason: e.reason,
+      at: e.created_at.toISOString(),
+    })),
+  };
+}
+
+/**
+ * Opens a leader link: records the click (once per visitor per minute) and says where to
+ * send the visitor. A shop link (`streamId` undefined) counts against the shop's live stream,
+ * if one is live. Unknown codes and leaders who are not approved record nothing.
+ */
+export async function openLeaderLink(
+  db: Database,
+  opts: { code: string; visitorKey: string; userId: string | null; streamId?: string | null },
+): Promise<{ shopSlug: string; liveStreamId: string | null } | null> {
+  const leader = await findLeaderByCode(db, opts.code);
+  if (!leader || leader.status !== 'approved') return null;
+  const shop = await findShopById(db, leader.shop_id);
+  if (!shop) return null;
+  let liveStreamId: string | null = null;
+  if (opts.streamId === undefined) {
+    const streams = await listShopStreams(db, shop.id);
+    liveStreamId = streams.find((st) => st.status === 'live')?.id ?? null;
+  }
+  await recordClickUnlessRecent(
+    db,
+    {
+      shopId: leader.shop_id,
+      leaderId: leader.id,
+      visitorKey: opts.visitorKey,
+      userId: opts.userId,
+      streamId: opts.streamId === undefined ? liveStreamId : opts.streamId,
+      source: 'link',
+    },
+    CLICK_DEDUPE_SECONDS,
+  );
+  return { shopSlug: shop.slug, liveStreamId };
+}
+
+/**
+ * SPEC "Attribution": the last click within the shop's window wins — a `ref` sent with the
+ * order is a click at that moment, so it wins over any recorded one. The winner earns only
+ * if approved and not the buyer; an ineligible last click is not replaced by an older one.
+ */
+export async function attributeOrder(
+  db: Database,
+  input: {
+    shopId: string;
+    attributionDays: number;
+    buyerId: string;
+    visitorKey: string | null;
+    ref?: string | undefined;
+    now?: Date;
+  },
+): Promise<{ leaderId: string; rate: string } | null> {
+  const now = input.now ?? new Date();
+  let leader: LeaderRow | undefined;
+  if (input.ref) {
+    const byRef = await findLeaderByCode(db, input.ref);
+    if (byRef && byRef.shop_id === input.shopId) {
+      leader = byRef;
+      // kept, so later orders in the window without a ref still find this click
+      await recordClickUnlessRecent(
+        db,
+        {
+          shopId: input.shopId,
+          leaderId: byRef.id,
+          visitorKey: input.visitorKey ?? `user:${input.buyerId}`,
+          userId: input.buyerId,
+          streamId: null,
+          source: 'order',
+          at: now,
+        },
+        CLICK_DEDUPE_SECONDS,
+      );
+    }
+  }
+  if (!leader) {
+    const since = new Date(now.getTime() - input.attributionDays * 86_400_000);
+    const last = await findLastClick(db, {
+      shopId: input.shopId,
+      userId: input.buyerId,
+      visitorKey: input.visitorKey,
+      since,
+    });
+    if (last) leader = await findLeader(db, input.shopId, last.leaderId);
+  }
+  if (!leader || leader.status !== 'approved' || leader.commission_rate === null) return null;
+  if (leader.user_id === input.buyerId) return null;
+  return { leaderId: leader.id, rate: leader.commission_rate };
+}

@@ -1,0 +1,429 @@
+import { createHash, randomInt, randomUUID } from 'node:crypto';
+import type { OrderRow, OrderState } from '../../db/commerce.schema';
+import { insertLedgerEntries } from '../../db/repositories/commission.repository';
+import {
+  buyerUnitsOnOffer,
+  cancelPendingGroupOrders,
+  confirmPendingGroupOrders,
+  findOfferForOrder,
+  findOrderByIdempotencyKey,
+  insertOrder,
+  isUniqueViolation,
+  markGroupFailed,
+  markGroupReached,
+  placeSimpleOrder,
+  returnStock,
+  takeStock,
+  type OfferForOrderRow,
+  type OrderListRow,
+} from '../../db/repositories/order.repository';
+import { insertOutbox, type OutboxRow } from '../../db/repositories/outbox.repository';
+import { findLeaderPickupPoint } from '../../db/repositories/pickup.repository';
+import type { AppDeps } from '../context';
+import { AppError } from '../errors';
+import type { OfferUpdatePayload } from '../realtime/events';
+import type { User } from './auth.service';
+import {
+  commissionCents,
+  ledgerOnOrder,
+  ledgerOnReverse,
+  resolveAttribution,
+} from './commission.service';
+import { publishCommitted, toOutbox, type CommerceEvent } from './outbox.service';
+
+export const ORDER_STATES = [
+  'pending_group',
+  'confirmed',
+  'ready',
+  'picked_up',
+  'cancelled',
+  'refunded',
+] as const satisfies readonly OrderState[];
+
+/** Why an order was cancelled, shown to the buyer. */
+export type CancelReason = 'group_failed' | 'buyer_cancelled' | 'shop_cancelled';
+
+export interface Order {
+  id: string;
+  status: OrderState;
+  shopId: string;
+  streamId: string;
+  offerId: string;
+  productName: string;
+  unitPriceCents: number;
+  quantity: number;
+  totalCents: number;
+  pickupCode: string;
+  pickupPointId: string;
+  leaderId: string | null;
+  cancelReason: string | null;
+  createdAt: string;
+  pickedUpAt: string | null;
+}
+
+export function orderRowToOrder(row: OrderRow): Order {
+  return {
+    id: row.id,
+    status: row.state,
+    shopId: row.shop_id,
+    streamId: row.stream_id,
+    offerId: row.offer_id,
+    productName: row.product_name,
+    unitPriceCents: row.unit_price_cents,
+    quantity: row.quantity,
+    totalCents: row.total_cents,
+    pickupCode: row.pickup_code,
+    pickupPointId: row.pickup_leader_id ?? row.shop_id,
+    leaderId: row.leader_id,
+    cancelReason: row.cancel_reason,
+    createdAt: row.created_at.toISOString(),
+    pickedUpAt: row.picked_up_at?.toISOString() ?? null,
+  };
+}
+
+export interface OrderDetail extends Order {
+  buyerName: string;
+  phone: string;
+  shop: { id: string; slug: string; name: string };
+  streamTitle: string;
+  pickupPoint: {
+    id: string;
+    kind: 'shop' | 'leader';
+    name: string;
+    address: string | null;
+    hours: string | null;
+  };
+  refundStatus: 'open' | 'approved' | 'declined' | null;
+}
+
+export function orderListRowToDetail(row: OrderListRow): OrderDetail {
+  return {
+    ...orderRowToOrder(row),
+    buyerName: row.buyer_name,
+    phone: row.phone,
+    shop: { id: row.shop_id, slug: row.shop_slug, name: row.shop_name },
+    streamTitle: row.stream_title,
+    pickupPoint: row.pickup_leader_id
+      ? {
+          id: row.pickup_leader_id,
+          kind: 'leader',
+          name: row.pickup_leader_name ?? '',
+          address: row.pickup_leader_address,
+          hours: row.pickup_leader_hours,
+        }
+      : {
+          id: row.shop_id,
+          kind: 'shop',
+          name: row.shop_name,
+          address: row.shop_address,
+          hours: row.shop_pickup_hours,
+        },
+    refundStatus: row.refund_status,
+  };
+}
+
+/** 王小明 → 王**: enough for "someone just ordered", not enough to identify. */
+export function maskName(name: string): string {
+  const first = [...name.trim()][0] ?? '*';
+  return `${first}**`;
+}
+
+export function offerStatus(o: {
+  remaining: number;
+  group_min: number | null;
+  group_reached_at: Date | null;
+  group_failed_at?: Date | null;
+  closed_at?: Date | null;
+}): OfferUpdatePayload['status'] {
+  if (o.closed_at) return 'closed';
+  if (o.group_failed_at) return 'group_failed';
+  if (o.remaining === 0) return 'sold_out';
+  if (o.group_min !== null && o.group_reached_at) return 'group_reached';
+  return 'open';
+}
+
+export interface PlaceOrderInput {
+  offerId: string;
+  quantity: number;
+  phone: string;
+  pickupPointId?: string | undefined;
+  ref?: string | undefined;
+  /** The visitor cookie, for last-click attribution; not part of the request's identity. */
+  visitorKey?: string | undefined;
+}
+
+/** What a key's first request asked for: a repeat must ask for exactly the same. */
+export function requestHash(streamId: string, input: PlaceOrderInput): string {
+  const canonical = JSON.stringify([
+    streamId,
+    input.offerId,
+    input.quantity,
+    input.phone,
+    input.pickupPointId ?? null,
+    input.ref ?? null,
+  ]);
+  return createHash('sha256').update(canonical).digest('base64url');
+}
+
+function pickupCode(): string {
+  return String(randomInt(0, 1_000_000)).padStart(6, '0');
+}
+
+/** Thrown inside the transaction to roll it back; becomes an AppError outside. */
+class Refusal extends Error {
+  constructor(readonly appError: AppError) {
+    super(appError.message);
+  }
+}
+
+function replay(existing: OrderRow, hash: string): { order: Order; replayed: true } {
+  if (existing.request_hash !== hash) {
+    throw new AppError(
+      'idempotency_conflict',
+      'This Idempotency-Key was already used for a different order.',
+    );
+  }
+  return { order: orderRowToOrder(existing), replayed: true };
+}
+
+function closedReason(offer: OfferForOrderRow, now: Date): string | null {
+  if (offer.stream_status === 'ended') return 'The stream has ended.';
+  if (offer.closed_at) return 'This offer is closed.';
+  if (offer.group_failed_at) return 'This group buy did not reach its threshold in time.';
+  if (offer.group_deadline && !offer.group_reached_at && offer.group_deadline <= now) {
+    return 'This group buy has passed its deadline.';
+  }
+  return null;
+}
+
+/**
+ * Places an order: one transaction takes the stock with a conditional update (never
+ * oversells), checks the per-buyer limit under the offer's row lock, confirms the group if
+ * this order crosses the threshold, writes the order, the pending commission and the
+ * realtime events (outbox); the events are published only after commit.
+ */
+export async function placeOrder(
+  deps: Pick<AppDeps, 'db' | 'realtime' | 'logger'>,
+  buyer: User,
+  streamId: string,
+  input: PlaceOrderInput,
+  idempotencyKey?: string,
+): Promise<{ order: Order; replayed: boolean }> {
+  const { db } = deps;
+  const hash = requestHash(streamId, input);
+  const [existing, offer] = await Promise.all([
+    idempotencyKey ? findOrderByIdempotencyKey(db, buyer.id, idempotencyKey) : undefined,
+    findOfferForOrder(db, streamId, input.offerId),
+  ]);
+  if (existing) return replay(existing, hash);
+  if (!offer) throw new AppError('not_found', 'No such offer in this stream.');
+  const closed = closedReason(offer, new Date());
+  if (closed) throw new AppError('offer_closed', closed);
+  // A read outside the lock may only be stale upwards (units come back rarely): when it
+  // already shows too few, the answer is sold out without queueing for the offer's row lock.
+  if (offer.remaining < input.quantity) throw new AppError('sold_out', 'Sold out.');
+  if (offer.per_buyer_limit !== null && input.quantity > offer.per_buyer_limit) {
+    throw new AppError(
+      'limit_exceeded',
+      `At most ${offer.per_buyer_limit} per buyer for this offer.`,
+    );
+  }
+
+  let pickupLeaderId: string | null = null;
+  if (input.pickupPointId && input.pickupPointId !== offer.shop_id) {
+    const point = await findLeaderPickupPoint(db, offer.shop_id, input.pickupPointId);
+    if (!point) throw new AppError('bad_request', 'That pickup point does not serve this shop.');
+    pickupLeaderId = point.id;
+  }
+  const attribution = await resolveAttribution(db, {
+    shopId: offer.shop_id,
+    buyerId: buyer.id,
+    ref: input.ref,
+    visitorKey: input.visitorKey,
+  });
+  const totalCents = offer.price_cents * input.quantity;
+
+  const simple = offer.per_buyer_limit === null && offer.group_min === null;
+
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if (simple) {
+        // The common case in one statement: see placeSimpleOrder.
+        const placed = await placeSimpleOrder(db, {
+          buyerName: maskName(buyer.name),
+          order: {
+            id: randomUUID(),
+            shop_id: offer.shop_id,
+            stream_id: offer.stream_id,
+            offer_id: offer.offer_id,
+            buyer_id: buyer.id,
+            product_name: offer.product_name,
+            unit_price_cents: offer.price_cents,
+            quantity: input.quantity,
+            total_cents: totalCents,
+            phone: input.phone,
+            pickup_leader_id: pickupLeaderId,
+            pickup_code: pickupCode(),
+            leader_id: attribution?.leaderId ?? null,
+            commission_rate: attribution?.rate ?? null,
+            commission_cents: attribution ? commissionCents(attribution.rate, totalCents) : 0,
+            idempotency_key: idempotencyKey ?? null,
+            request_hash: idempotencyKey ? hash : null,
+          },
+        });
+        if (!placed) {
+          const now = await findOfferForOrder(db, streamId, input.offerId);
+          const why = now ? closedReason(now, new Date()) : null;
+          throw new Refusal(
+            why ? new AppError('offer_closed', why) : new AppError('sold_out', 'Sold out.'),
+          );
+        }
+        publishCommitted(db, deps.realtime, placed.events, (err) =>
+          deps.logger.error({ err }, 'outbox delete failed'),
+        );
+        return { order: orderRowToOrder(placed.order), replayed: false };
+      }
+      const outbox = await db.transaction().execute(async (trx) => {
+        const taken = await takeStock(trx, offer.offer_id, input.quantity);
+        if (!taken) throw new Refusal(new AppError('sold_out', 'Sold out.'));
+        if (offer.per_buyer_limit !== null) {
+          const held = await buyerUnitsOnOffer(trx, offer.offer_id, buyer.id);
+          if (held + input.quantity > offer.per_buyer_limit) {
+            throw new Refusal(
+              new AppError(
+                'limit_exceeded',
+                `At most ${offer.per_buyer_limit} per buyer for this offer; you already have ${held}.`,
+              ),
+            );
+          }
+        }
+        const groupCount = taken.quantity - taken.remaining;
+        let reachedNow = false;
+        if (taken.group_min !== null && !taken.group_reached_at && groupCount >= taken.group_min) {
+          reachedNow = await markGroupReached(trx, offer.offer_id);
+          if (reachedNow) await confirmPendingGroupOrders(trx, offer.offer_id);
+        }
+        const waiting = taken.group_min !== null && !taken.group_reached_at && !reachedNow;
+        const order = await insertOrder(trx, {
+          shop_id: offer.shop_id,
+          stream_id: offer.stream_id,
+          offer_id: offer.offer_id,
+          buyer_id: buyer.id,
+          product_name: offer.product_name,
+          unit_price_cents: offer.price_cents,
+          quantity: input.quantity,
+          total_cents: totalCents,
+          state: waiting ? 'pending_group' : 'confirmed',
+          confirmed_at: waiting ? null : new Date(),
+          phone: input.phone,
+          pickup_leader_id: pickupLeaderId,
+          pickup_code: pickupCode(),
+          leader_id: attribution?.leaderId ?? null,
+          commission_rate: attribution?.rate ?? null,
+          commission_cents: attribution ? commissionCents(attribution.rate, totalCents) : 0,
+          idempotency_key: idempotencyKey ?? null,
+          request_hash: idempotencyKey ? hash : null,
+        });
+        await insertLedgerEntries(trx, ledgerOnOrder(order));
+        const events: CommerceEvent[] = [
+          {
+            event: 'order:new',
+            payload: {
+              streamId: offer.stream_id,
+              offerId: offer.offer_id,
+              orderId: order.id,
+              buyerName: maskName(buyer.name),
+              productName: offer.product_name,
+              quantity: input.quantity,
+              createdAt: order.created_at.toISOString(),
+            },
+          },
+          {
+            event: 'offer:update',
+            payload: {
+              streamId: offer.stream_id,
+              offerId: offer.offer_id,
+              remaining: taken.remaining,
+              groupCount: taken.group_min === null ? 0 : groupCount,
+              status: offerStatus({
+                remaining: taken.remaining,
+                group_min: taken.group_min,
+                group_reached_at: taken.group_reached_at ?? (reachedNow ? new Date() : null),
+              }),
+            },
+          },
+        ];
+        if (reachedNow && taken.group_min !== null) {
+          events.push({
+            event: 'group:reached',
+            payload: {
+              streamId: offer.stream_id,
+              offerId: offer.offer_id,
+              productName: offer.product_name,
+              groupCount,
+              groupMin: taken.group_min,
+            },
+          });
+        }
+        const rows = await insertOutbox(trx, toOutbox(offer.stream_id, events));
+        return { order, rows };
+      });
+      publishCommitted(db, deps.realtime, outbox.rows, (err) =>
+        deps.logger.error({ err }, 'outbox delete failed'),
+      );
+      return { order: orderRowToOrder(outbox.order), replayed: false };
+    } catch (err) {
+      if (err instanceof Refusal) throw err.appError;
+      if (idempotencyKey && isUniqueViolation(err, 'orders_idempotency_per_buyer')) {
+        // A concurrent request with the same key won; it has committed by now.
+        const winner = await findOrderByIdempotencyKey(db, buyer.id, idempotencyKey);
+        if (winner) return replay(winner, hash);
+      }
+      if (isUniqueViolation(err, 'orders_pickup_code_per_shop') && attempt < 8) continue;
+      throw err;
+    }
+  }
+}
+
+/**
+ * The deadline of a group buy: if the threshold was not reached, cancel its waiting orders
+ * once, return their units, reverse their commissions and tell the room. Safe to call any
+ * number of times, from any process: only the call that sets group_failed_at acts.
+ */
+export async function failGroupIfUnreached(
+  deps: Pick<AppDeps, 'db' | 'realtime' | 'logger'>,
+  offerId: string,
+): Promise<{ cancelled: number } | null> {
+  const result = await deps.db.transaction().execute(async (trx) => {
+    const failed = await markGroupFailed(trx, offerId);
+    if (!failed) return null;
+    const cancelled = await cancelPendingGroupOrders(trx, offerId, 'group_failed');
+    const units = cancelled.reduce((n, o) => n + o.quantity, 0);
+    const stock = await returnStock(trx, offerId, units);
+    await insertLedgerEntries(
+      trx,
+      cancelled.flatMap((o) => ledgerOnReverse(o, false, 'cancel')),
+    );
+    const rows: OutboxRow[] = await insertOutbox(
+      trx,
+      toOutbox(failed.stream_id, [
+        {
+          event: 'offer:update',
+          payload: {
+            streamId: failed.stream_id,
+            offerId,
+            remaining: stock.remaining,
+            groupCount: stock.quantity - stock.remaining,
+            status: 'group_failed',
+          },
+        },
+      ]),
+    );
+    return { cancelled: cancelled.length, rows };
+  });
+  if (!result) return null;
+  publishCommitted(deps.db, deps.realtime, result.rows, (err) =>
+    deps.logger.error({ err }, 'outbox delete failed'),
+  );
+  return { cancelled: result.cancelled };
+}

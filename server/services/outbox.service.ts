@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import type { Database } from '../../db/database';
+import {
+  claimStaleOutbox,
+  deleteOutbox,
+  deleteOutboxIn,
+  type OutboxEvent,
+  type OutboxRow,
+} from '../../db/repositories/outbox.repository';
+import type { RealtimeBus } from '../realtime/bus';
+import type { GroupReachedPayload, OfferUpdatePayload, OrderNewPayload } from '../realtime/events';
+
+/**
+ * "Event after commit" that survives a crash: commerce changes write their realtime events
+ * to `commerce_outbox` in the same transaction. After commit the request publishes them on
+ * the bus and deletes them (deletes are batched); if the process dies in between, the
+ * sweep (at start and every few seconds) publishes whatever is older than a few seconds.
+ * Delivery is therefore at least once: a crash after publishing and before the delete
+ * repeats an event, never loses one.
+ */
+export type CommerceEvent =
+  | { event: 'order:new'; payload: OrderNewPayload }
+  | { event: 'offer:update'; payload: OfferUpdatePayload }
+  | { event: 'group:reached'; payload: GroupReachedPayload };
+
+export function toOutbox(streamId: string, events: CommerceEvent[]): OutboxEvent[] {
+  return events.map((e) => ({ stream_id: streamId, event: e.event, payload: e.payload }));
+}
+
+const orderNew = z.object({
+  streamId: z.string(),
+  offerId: z.string(),
+  orderId: z.string().optional(),
+  buyerName: z.string(),
+  productName: z.string(),
+  quantity: z.number(),
+  createdAt: z.string(),
+});
+const offerUpdate = z.object({
+  streamId: z.string(),
+  offerId: z.string(),
+  remaining: z.number(),
+  groupCount: z.number(),
+  status: z.enum(['open', 'sold_out', 'group_reached', 'group_failed', 'closed']),
+});
+const groupReached = z.object({
+  streamId: z.string(),
+  offerId: z.string(),
+  productName: z.string(),
+  groupCount: z.number(),
+  groupMin: z.number(),
+});
+
+/** Outbox payloads come back from jsonb as unknown: parse, never cast. */
+function publishRow(bus: RealtimeBus, row: OutboxRow): boolean {
+  switch (row.event) {
+    case 'order:new': {
+      const p = orderNew.safeParse(row.payload);
+      if (p.success) bus.publish(row.stream_id, 'order:new', p.data);
+      return p.success;
+    }
+    case 'offer:update': {
+      const p = offerUpdate.safeParse(row.payload);
+      if (p.success) bus.publish(row.stream_id, 'offer:update', p.data);
+      return p.success;
+    }
+    case 'group:reached': {
+      const p = groupReached.safeParse(row.payload);
+      if (p.success) bus.publish(row.stream_id, 'group:reached', p.data);
+      return p.success;
+    }
+    default:
+      return false;
+  }
+}
+
+const pendingDeletes = new WeakMap<Database, { ids: number[]; timer: NodeJS.Timeout | null }>();
+
+/** Publishes events whose transaction has committed, then forgets them (batched). */
+export function publishCommitted(
+  db: Database,
+  bus: RealtimeBus,
+  rows: OutboxRow[],
+  onError: (err: unknown) => void,
+): void {
+  if (rows.length === 0) return;
+  for (const row of rows) publishRow(bus, row);
+  let batch = pendingDeletes.get(db);
+  if (!batch) {
+    batch = { ids: [], timer: null };
+    pendingDeletes.set(db, batch);
+  }
+  batch.ids.push(...rows.map((r) => r.id));
+  if (batch.timer) return;
+  const b = batch;
+  b.timer = setTimeout(() => {
+    const ids = b.ids.splice(0);
+    b.timer = null;
+    deleteOutbox(db, ids).catch(onError);
+  }, 20);
+}
+
+/** Publishes events a crashed process left behind; returns how many. */
+export async function sweepOutbox(
+  db: Database,
+  bus: RealtimeBus,
+  olderThanMs: number,
+): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await db.transaction().execute(async (trx) => {
+      const rows = await claimStaleOutbox(trx, olderThanMs, 500);
+      for (const row of rows) publishRow(bus, row);
+      await deleteOutboxIn(
+        trx,
+        rows.map((r) => r.id),
+      );
+      return rows.length;
+    });
+    total += n;
+    if (n < 500) return total;
+  }
+}

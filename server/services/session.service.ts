@@ -1,0 +1,72 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import type { Database } from '../../db/database';
+import type { UserRow } from '../../db/schema';
+import {
+  deleteSession,
+  extendSession,
+  findSessionWithUser,
+  insertSession,
+} from '../../db/repositories/session.repository';
+
+// Server-side sessions as laid out in the Copenhagen Book (the successor of Lucia): the
+// cookie holds a random token, the database only its SHA-256, so a leaked sessions table
+// cannot be replayed. Expiry slides forward once half of the lifetime has passed.
+
+export const SESSION_COOKIE = 'linli_session';
+
+export function generateSessionToken(): string {
+  const bytes = new Uint8Array(20);
+  crypto.getRandomValues(bytes);
+  return encodeBase32LowerCaseNoPadding(bytes);
+}
+
+export function sessionIdFromToken(token: string): string {
+  return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+}
+
+export async function createSession(
+  db: Database,
+  userId: string,
+  days: number,
+): Promise<{ token: string; expiresAt: Date }> {
+  const token = generateSessionToken();
+  const expiresAt = new Date(Date.now() + days * 86_400_000);
+  await insertSession(db, { id: sessionIdFromToken(token), userId, expiresAt });
+  return { token, expiresAt };
+}
+
+export interface ValidSession {
+  sessionId: string;
+  user: UserRow;
+  expiresAt: Date;
+  /** True when the expiry moved and the cookie should be sent again. */
+  renewed: boolean;
+}
+
+export async function validateSessionToken(
+  db: Database,
+  token: string,
+  days: number,
+): Promise<ValidSession | null> {
+  if (!/^[a-z2-7]{32}$/.test(token)) return null;
+  const sessionId = sessionIdFromToken(token);
+  const found = await findSessionWithUser(db, sessionId);
+  if (!found) return null;
+  const now = Date.now();
+  const lifetime = days * 86_400_000;
+  if (found.session.expires_at.getTime() <= now) {
+    await deleteSession(db, sessionId);
+    return null;
+  }
+  if (found.session.expires_at.getTime() - now < lifetime / 2) {
+    const expiresAt = new Date(now + lifetime);
+    await extendSession(db, sessionId, expiresAt);
+    return { sessionId, user: found.user, expiresAt, renewed: true };
+  }
+  return { sessionId, user: found.user, expiresAt: found.session.expires_at, renewed: false };
+}
+
+export async function invalidateSession(db: Database, sessionId: string): Promise<void> {
+  await deleteSession(db, sessionId);
+}

@@ -1,0 +1,85 @@
+import type { Database } from '../../db/database';
+import type { ShopRow, StreamRow } from '../../db/schema';
+import {
+  findShopBySlug,
+  insertShopUnlessSlugTaken,
+  listShopStreams,
+} from '../../db/repositories/shop.repository';
+import { AppError } from '../errors';
+import type { User } from './auth.service';
+
+export interface Shop {
+  id: string;
+  slug: string;
+  name: string;
+  address: string | null;
+  pickupHours: string | null;
+  story: string | null;
+}
+
+export interface StreamSummary {
+  id: string;
+  title: string;
+  status: 'scheduled' | 'live' | 'ended';
+  scheduledAt: string | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  coverUrl: string | null;
+}
+
+export function shopRowToShop(row: ShopRow): Shop {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    address: row.address,
+    pickupHours: row.pickup_hours,
+    story: row.story,
+  };
+}
+
+export function streamRowToSummary(row: StreamRow): StreamSummary {
+  return {
+    id: row.id,
+    title: row.title,
+    status: row.status,
+    scheduledAt: row.scheduled_at?.toISOString() ?? null,
+    startedAt: row.started_at?.toISOString() ?? null,
+    endedAt: row.ended_at?.toISOString() ?? null,
+    coverUrl: row.cover_url,
+  };
+}
+
+export async function createShop(
+  db: Database,
+  owner: User,
+  input: {
+    name: string;
+    slug: string;
+    address?: string | undefined;
+    pickupHours?: string | undefined;
+    story?: string | undefined;
+  },
+): Promise<Shop> {
+  if (owner.guest) throw new AppError('forbidden', 'Guests cannot open a shop; sign up first.');
+  const row = await insertShopUnlessSlugTaken(db, {
+    owner_id: owner.id,
+    name: input.name,
+    slug: input.slug,
+    address: input.address ?? null,
+    pickup_hours: input.pickupHours ?? null,
+    story: input.story ?? null,
+  });
+  if (!row) throw new AppError('slug_taken', `The address /shop/${input.slug} is taken.`);
+  return shopRowToShop(row);
+}
+
+export async function getPublicShop(
+  db: Database,
+  slug: string,
+): Promise<{ shop: Shop; streams: StreamSummary[] }> {
+  const row = await findShopBySlug(db, slug);
+  if (!row) throw new AppError('not_found', 'No shop at this address.');
+  const streams = await listShopStreams(db, row.id);
+  return { shop: shopRowToShop(row), streams: streams.map(streamRowToSummary) };
+}

@@ -1,0 +1,506 @@
+import { randomUUID } from 'node:crypto';
+import { createEvent } from 'ics';
+import type { Database } from '../../db/database';
+import type { Segment } from '../../db/media.schema';
+import type { ShopRow, StreamRow } from '../../db/schema';
+import { listStreamOffers, type StreamOfferView } from '../../db/repositories/offer.repository';
+import {
+  acceptCohostInvite,
+  closeOpenParticipantSessions,
+  countCurrentViewers,
+  currentSegment,
+  findCohost,
+  findShopById,
+  findStream,
+  insertParticipantJoin,
+  insertRemovedParticipant,
+  insertSegment,
+  insertStream,
+  isRemovedParticipant,
+  listSegments,
+  listShopsOfOwner,
+  markParticipantLeft,
+  markStreamEnded,
+  markStreamLive,
+  recordWebhookEvent,
+  revokeCohost,
+  upsertCohostInvite,
+  userExists,
+} from '../../db/repositories/stream.repository';
+import type { MediaRole, RoomMetadata } from '../../media/media.service';
+import type { AppDeps } from '../context';
+import { AppError } from '../errors';
+import type { User } from './auth.service';
+import { shopRowToShop, streamRowToSummary, type Shop, type StreamSummary } from './shop.service';
+
+export type { Segment };
+export const SEGMENTS: readonly Segment[] = ['sourcing', 'kitchen', 'tasting', 'qa'];
+
+/** The LiveKit room of a stream is named after it: one room per stream, never reused. */
+export function roomName(streamId: string): string {
+  return streamId;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface StreamView {
+  id: string;
+  title: string;
+  status: 'scheduled' | 'live' | 'ended';
+  coverUrl: string | null;
+  scheduledAt: string | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  shop: { id: string; slug: string; name: string; address: string | null };
+  offers: StreamOfferView[];
+  pinnedOfferId: string | null;
+  viewerCount: number;
+  segment: Segment | null;
+  segmentAt: string | null;
+}
+
+type StreamDeps = Pick<AppDeps, 'db' | 'media' | 'realtime' | 'logger'>;
+
+async function loadStream(
+  db: Database,
+  streamId: string,
+): Promise<{ stream: StreamRow; shop: ShopRow }> {
+  const stream = UUID.test(streamId) ? await findStream(db, streamId) : undefined;
+  if (!stream) throw new AppError('not_found', 'No such stream.');
+  const shop = await findShopById(db, stream.shop_id);
+  if (!shop) throw new AppError('not_found', 'No such stream.');
+  return { stream, shop };
+}
+
+/** The stream, when `user` owns its shop; 404 when there is no stream, 403 otherwise. */
+async function loadOwnedStream(
+  db: Database,
+  user: User,
+  streamId: string,
+): Promise<{ stream: StreamRow; shop: ShopRow }> {
+  const found = await loadStream(db, streamId);
+  if (found.shop.owner_id !== user.id) {
+    throw new AppError('forbidden', 'Only the shop owner can do this.');
+  }
+  return found;
+}
+
+function roomMetadata(stream: StreamRow, segment: Segment | null): RoomMetadata {
+  return { streamId: stream.id, shopId: stream.shop_id, title: stream.title, segment };
+}
+
+export async function createStream(
+  db: Database,
+  user: User,
+  shopId: string,
+  input: { title: string; scheduledAt?: string | undefined; coverUrl?: string | undefined },
+): Promise<StreamSummary> {
+  const shop = UUID.test(shopId) ? await findShopById(db, shopId) : undefined;
+  if (!shop) throw new AppError('not_found', 'No such shop.');
+  if (shop.owner_id !== user.id)
+    throw new AppError('forbidden', 'Only the shop owner can plan streams.');
+  const row = await insertStream(db, {
+    shop_id: shop.id,
+    title: input.title,
+    scheduled_at: input.scheduledAt ?? null,
+    cover_url: input.coverUrl ?? null,
+  });
+  return streamRowToSummary(row);
+}
+
+async function viewerCount(db: Database, stream: StreamRow, shop: ShopRow): Promise<number> {
+  if (stream.status !== 'live') return 0;
+  return countCurrentViewers(db, stream.id, [shop.owner_id]);
+}
+
+export async function getStreamView(db: Database, streamId: string): Promise<StreamView> {
+  const { stream, shop } = await loadStream(db, streamId);
+  const [offers, segment, viewers] = await Promise.all([
+    listStreamOffers(db, stream.id),
+    currentSegment(db, stream.id),
+    viewerCount(db, stream, shop),
+  ]);
+  const summary = streamRowToSummary(stream);
+  return {
+    ...summary,
+    shop: { id: shop.id, slug: shop.slug, name: shop.name, address: shop.address },
+    offers,
+    pinnedOfferId: stream.pinned_offer_id,
+    viewerCount: viewers,
+    segment: segment?.segment ?? null,
+    segmentAt: segment?.at.toISOString() ?? null,
+  };
+}
+
+export interface CohostView {
+  userId: string;
+  name: string;
+  status: 'invited' | 'accepted' | 'revoked';
+}
+
+/** What the owner's studio needs beyond the public view. */
+export async function getStudio(
+  db: Database,
+  user: User,
+  streamId: string,
+): Promise<{ stream: StreamView; segments: { segment: Segment | null; at: string }[] }> {
+  await loadOwnedStream(db, user, streamId);
+  const [stream, segments] = await Promise.all([
+    getStreamView(db, streamId),
+    listSegments(db, streamId),
+  ]);
+  return {
+    stream,
+    segments: segments.map((s) => ({ segment: s.segment, at: s.at.toISOString() })),
+  };
+}
+
+/** An .ics reminder for a scheduled stream (one hour long unless it has started). */
+export async function streamCalendar(
+  db: Database,
+  streamId: string,
+  pageUrl: string,
+): Promise<string> {
+  const { stream, shop } = await loadStream(db, streamId);
+  const start = stream.started_at ?? stream.scheduled_at;
+  if (!start) throw new AppError('not_found', 'This stream has no time yet.');
+  const { error, value } = createEvent({
+    uid: `${stream.id}@linli.live`,
+    title: `${shop.name} · ${stream.title}`,
+    description: pageUrl,
+    url: pageUrl,
+    ...(shop.address ? { location: shop.address } : {}),
+    start: start.getTime(),
+    startInputType: 'utc',
+    startOutputType: 'utc',
+    duration: { hours: 1 },
+    alarms: [
+      { action: 'display', description: stream.title, trigger: { minutes: 10, before: true } },
+    ],
+    productId: 'linli-live',
+  });
+  if (error || !value) throw new AppError('internal', 'Could not build the calendar file.');
+  return value;
+}
+
+/** scheduled → live: opens the LiveKit room first, so a failure leaves the stream scheduled. */
+export async function startStream(
+  deps: StreamDeps,
+  user: User,
+  streamId: string,
+): Promise<StreamSummary> {
+  const { stream } = await loadOwnedStream(deps.db, user, streamId);
+  if (stream.status === 'live') return streamRowToSummary(stream);
+  if (stream.status === 'ended') throw new AppError('conflict', 'This stream has ended.');
+  const segment = await currentSegment(deps.db, stream.id);
+  try {
+    await deps.media.openRoom(roomName(stream.id), roomMetadata(stream, segment?.segment ?? null));
+  } catch (err) {
+    deps.logger.error({ err, streamId }, 'could not open the LiveKit room');
+    throw new AppError('unavailable', 'The media server is not answering; try again.');
+  }
+  const live = await markStreamLive(deps.db, stream.id, new Date());
+  // A concurrent start won the update: answer with the stream as it is now.
+  const row = live ?? (await loadStream(deps.db, stream.id)).stream;
+  if (live) {
+    deps.realtime.publish(stream.id, 'stream:status', {
+      streamId: stream.id,
+      status: 'live',
+      segment: segment?.segment ?? null,
+    });
+  }
+  return streamRowToSummary(row);
+}
+
+/** scheduled/live → ended: the state commits first, then the room closes (disconnecting all). */
+export async function endStream(
+  deps: StreamDeps,
+  user: User,
+  streamId: string,
+): Promise<StreamSummary> {
+  const { stream } = await loadOwnedStream(deps.db, user, streamId);
+  if (stream.status === 'ended') return streamRowToSummary(stream);
+  const now = new Date();
+  const ended = await markStreamEnded(deps.db, stream.id, now);
+  const row = ended ?? (await loadStream(deps.db, stream.id)).stream;
+  if (ended) {
+    await closeOpenParticipantSessions(deps.db, stream.id, now);
+    deps.realtime.publish(stream.id, 'stream:status', { streamId: stream.id, status: 'ended' });
+  }
+  try {
+    await deps.media.closeRoom(roomName(stream.id));
+  } catch (err) {
+    // The stream is over either way; LiveKit closes the empty room by its own timeout.
+    deps.logger.warn({ err, streamId }, 'could not close the LiveKit room');
+  }
+  return streamRowToSummary(row);
+}
+
+export interface IssuedToken {
+  url: string;
+  token: string;
+  role: 'host' | 'viewer';
+  identity: string;
+}
+
+/**
+ * A LiveKit token for this stream. Host grants only for the owner or an accepted co-host;
+ * everyone else subscribes. Signed-in users join as their user id; a visitor who has not
+ * signed in gets a one-off `visitor-…` identity that can only watch.
+ */
+export async function issueToken(
+  deps: StreamDeps,
+  user: User | null,
+  streamId: string,
+  wanted: 'host' | 'viewer' | undefined,
+): Promise<IssuedToken> {
+  const { stream, shop } = await loadStream(deps.db, streamId);
+  if (stream.status !== 'live') {
+    throw new AppError(
+      'stream_not_live',
+      stream.status === 'ended' ? 'This stream has ended.' : 'This stream has not started yet.',
+    );
+  }
+  let role: MediaRole = 'viewer';
+  if (user && shop.owner_id === user.id) {
+    role = 'host';
+  } else if (user) {
+    if (await isRemovedParticipant(deps.db, stream.id, user.id)) {
+      throw new AppError('participant_removed', 'You were removed from this stream.');
+    }
+    const cohost = await findCohost(deps.db, stream.id, user.id);
+    if (cohost?.status === 'accepted') role = 'cohost';
+  }
+  if (wanted === 'host' && role === 'viewer') {
+    throw new AppError('forbidden', 'Only the shop owner or an invited co-host can publish.');
+  }
+  if (wanted === 'viewer') role = 'viewer';
+  const identity = user?.id ?? `visitor-${randomUUID()}`;
+  const token = await deps.media.token({
+    room: roomName(stream.id),
+    identity,
+    name: user?.name ?? '',
+    role,
+  });
+  return {
+    url: deps.media.publicUrl,
+    token,
+    role: role === 'viewer' ? 'viewer' : 'host',
+    identity,
+  };
+}
+
+export async function setSegment(
+  deps: StreamDeps,
+  user: User,
+  streamId: string,
+  segment: Segment | null,
+): Promise<{ segment: Segment | null; at: string }> {
+  const { stream } = await loadOwnedStream(deps.db, user, streamId);
+  if (stream.status === 'ended') throw new AppError('conflict', 'This stream has ended.');
+  const at = new Date();
+  await insertSegment(deps.db, { streamId: stream.id, segment, setBy: user.id, at });
+  if (stream.status === 'live') {
+    try {
+      await deps.media.updateRoomMetadata(roomName(stream.id), roomMetadata(stream, segment));
+    } catch (err) {
+      // Viewers still hear of it through the realtime event; the record is what counts.
+      deps.logger.warn({ err, streamId }, 'could not update the room metadata');
+    }
+  }
+  deps.realtime.publish(stream.id, 'stream:segment', {
+    streamId: stream.id,
+    segment,
+    at: at.toISOString(),
+  });
+  return { segment, at: at.toISOString() };
+}
+
+export async function inviteCohost(
+  deps: StreamDeps,
+  user: User,
+  streamId: string,
+  guestId: string,
+): Promise<CohostView> {
+  const { stream, shop } = await loadOwnedStream(deps.db, user, streamId);
+  if (stream.status === 'ended') throw new AppError('conflict', 'This stream has ended.');
+  if (guestId === shop.owner_id)
+    throw new AppError('bad_request', 'The owner is already on stage.');
+  if (!UUID.test(guestId) || !(await userExists(deps.db, guestId))) {
+    throw new AppError('not_found', 'No such user.');
+  }
+  if (await isRemovedParticipant(deps.db, stream.id, guestId)) {
+    throw new AppError('participant_removed', 'This user was removed from the stream.');
+  }
+  const row = await upsertCohostInvite(deps.db, {
+    streamId: stream.id,
+    userId: guestId,
+    invitedBy: user.id,
+  });
+  deps.realtime.publish(stream.id, 'cohost:invited', { streamId: stream.id, userId: guestId });
+  if (stream.status === 'live') {
+    // Reaches the invitee's watch page directly, without depending on the socket layer.
+    await deps.media
+      .notify(roomName(stream.id), [guestId], { type: 'cohost:invited', streamId: stream.id })
+      .catch((err: unknown) => deps.logger.warn({ err, streamId }, 'invite notice failed'));
+  }
+  return { userId: row.user_id, name: '', status: row.status };
+}
+
+/** The invited user accepts: they may now publish camera and microphone. */
+export async function acceptCohost(
+  deps: StreamDeps,
+  user: User,
+  streamId: string,
+): Promise<{ status: 'accepted' }> {
+  const { stream } = await loadStream(deps.db, streamId);
+  if (stream.status !== 'live') throw new AppError('stream_not_live', 'This stream is not live.');
+  const accepted = await acceptCohostInvite(deps.db, stream.id, user.id, new Date());
+  if (!accepted) {
+    const existing = await findCohost(deps.db, stream.id, user.id);
+    if (existing?.status !== 'accepted') {
+      throw new AppError('forbidden', 'You have no invitation to this stage.');
+    }
+  }
+  // Already connected as a viewer: widen their grants in place, no reconnect needed.
+  await deps.media.setParticipantRole(roomName(stream.id), user.id, 'cohost');
+  return { status: 'accepted' };
+}
+
+/** The owner takes the stage back: the co-host's grants shrink, unpublishing their tracks. */
+export async function revokeCohostStage(
+  deps: StreamDeps,
+  user: User,
+  streamId: string,
+  guestId: string,
+): Promise<{ status: 'revoked' }> {
+  const { stream } = await loadOwnedStream(deps.db, user, streamId);
+  if (!UUID.test(guestId)) throw new AppError('not_found', 'No such co-host.');
+  const revoked = await revokeCohost(deps.db, stream.id, guestId, new Date());
+  if (!revoked) throw new AppError('not_found', 'This user is not on stage.');
+  if (stream.status === 'live') {
+    await deps.media.setParticipantRole(roomName(stream.id), guestId, 'viewer');
+  }
+  deps.realtime.publish(stream.id, 'cohost:removed', { streamId: stream.id, userId: guestId });
+  if (stream.status === 'live') {
+    await deps.media
+      .notify(roomName(stream.id), [guestId], { type: 'cohost:removed', streamId: stream.id })
+      .catch((err: unknown) => deps.logger.warn({ err, streamId }, 'take-back notice failed'));
+  }
+  return { status: 'revoked' };
+}
+
+/** Removes someone from a stream: disconnected now, and refused a token from then on. */
+export async function removeStreamParticipant(
+  deps: StreamDeps,
+  user: User,
+  streamId: string,
+  targetId: string,
+): Promise<void> {
+  const { stream, shop } = await loadOwnedStream(deps.db, user, streamId);
+  if (targetId === shop.owner_id) throw new AppError('bad_request', 'The owner cannot be removed.');
+  if (!UUID.test(targetId) || !(await userExists(deps.db, targetId))) {
+    throw new AppError('not_found', 'No such user.');
+  }
+  await insertRemovedParticipant(deps.db, {
+    streamId: stream.id,
+    userId: targetId,
+    removedBy: user.id,
+  });
+  await revokeCohost(deps.db, stream.id, targetId, new Date());
+  await deps.media.removeParticipant(roomName(stream.id), targetId);
+  deps.realtime.publish(stream.id, 'user:removed', { streamId: stream.id, userId: targetId });
+}
+
+export interface OwnedShop {
+  shop: Shop;
+  streams: StreamSummary[];
+}
+
+export async function listMyShops(
+  db: Database,
+  user: User,
+  listStreams: (db: Database, shopId: string) => Promise<StreamRow[]>,
+): Promise<OwnedShop[]> {
+  const shops = await listShopsOfOwner(db, user.id);
+  return Promise.all(
+    shops.map(async (shop) => ({
+      shop: shopRowToShop(shop),
+      streams: (await listStreams(db, shop.id)).map(streamRowToSummary),
+    })),
+  );
+}
+
+/**
+ * Applies a verified LiveKit webhook once: the event id is recorded in the same
+ * transaction as its effects, so a replay changes nothing. Returns whether it was applied.
+ */
+export async function applyWebhook(
+  deps: Pick<AppDeps, 'db' | 'media'>,
+  body: string,
+  authorization: string | undefined,
+): Promise<{ applied: boolean; event: string }> {
+  const event = await deps.media.verifyWebhook(body, authorization).catch(() => {
+    throw new AppError('unauthenticated', 'The webhook signature is missing or does not match.');
+  });
+  const streamId = event.roomName && UUID.test(event.roomName) ? event.roomName : null;
+  const applied = await deps.db.transaction().execute(async (trx) => {
+    const fresh = await recordWebhookEvent(trx, {
+      id: event.id,
+      event: event.event,
+      roomName: event.roomName,
+      createdAt: event.createdAt,
+    });
+    if (!fresh || !streamId || !(await findStream(trx, streamId))) return fresh;
+    const p = event.participant;
+    switch (event.event) {
+      case 'participant_joined':
+        if (p) {
+          await insertParticipantJoin(trx, {
+            participantSid: p.sid,
+            streamId,
+            identity: p.identity,
+            joinedAt: event.createdAt,
+          });
+        }
+        break;
+      case 'participant_left':
+      case 'participant_connection_aborted':
+        if (p) {
+          await markParticipantLeft(trx, {
+            participantSid: p.sid,
+            streamId,
+            identity: p.identity,
+            leftAt: event.createdAt,
+          });
+        }
+        break;
+      case 'room_finished':
+        await closeOpenParticipantSessions(trx, streamId, event.createdAt);
+        break;
+      default:
+        // track and egress events: nothing to record yet
+        break;
+    }
+    return true;
+  });
+  return { applied, event: event.event };
+}
+
+/** The signed-in user's place in a stream: owner, co-host invitation, removed. */
+export async function getMyStage(
+  db: Database,
+  user: User,
+  streamId: string,
+): Promise<{
+  owner: boolean;
+  cohost: 'invited' | 'accepted' | 'revoked' | null;
+  removed: boolean;
+}> {
+  const { stream, shop } = await loadStream(db, streamId);
+  const [cohost, removed] = await Promise.all([
+    findCohost(db, stream.id, user.id),
+    isRemovedParticipant(db, stream.id, user.id),
+  ]);
+  return { owner: shop.owner_id === user.id, cohost: cohost?.status ?? null, removed };
+}
