@@ -1,0 +1,17 @@
+// See https://svelte.dev/docs/kit/types#app.d.ts
+import type { Locale } from '#lib/i18n/locales.ts';
+
+declare global {
+  namespace App {
+    interface Error {
+      /** Machine-readable reason the error page uses to pick its (translated) text. */
+      code?: 'shop_not_found' | 'api_unavailable';
+    }
+    interface Locals {
+      /** UI language for this request, from the `linli_lang` cookie (zh-CN by default). */
+      locale: Locale;
+    }
+  }
+}
+
+export {};

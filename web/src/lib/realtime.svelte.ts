@@ -1,0 +1,203 @@
+// The watch page's and the studio's live connection: one socket.io client per stream, its
+// state as Svelte runes. Shares the typed event map with the server.
+import { io, type Socket } from 'socket.io-client';
+import type {
+  ClientToServerEvents,
+  CommentPayload,
+  GroupReachedPayload,
+  OfferUpdatePayload,
+  OrderNewPayload,
+  Segment,
+  ServerToClientEvents,
+  StreamStatusPayload,
+} from '../../../server/realtime/events.ts';
+
+export type { CommentPayload, OfferUpdatePayload, OrderNewPayload, Segment };
+
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'signed_out';
+
+export type AckAnswer = { ok: true; id?: string } | { error: { code: string; message: string } };
+
+export interface OrderBubble extends OrderNewPayload {
+  key: number;
+}
+
+/** Comments kept in memory; older ones scroll away. */
+const MAX_COMMENTS = 200;
+const BUBBLE_MS = 4000;
+const CELEBRATION_MS = 4500;
+
+type StreamSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export class StreamRealtime {
+  comments = $state<CommentPayload[]>([]);
+  viewers = $state(0);
+  likes = $state(0);
+  bubbles = $state<OrderBubble[]>([]);
+  offers = $state<Record<string, OfferUpdatePayload>>({});
+  pinnedOfferId = $state<string | null>(null);
+  segment = $state<Segment | null>(null);
+  status = $state<StreamStatusPayload['status'] | null>(null);
+  celebration = $state<GroupReachedPayload | null>(null);
+  canModerate = $state(false);
+  /** ISO time until which the shop muted this user here, if it did. */
+  mutedUntil = $state<string | null>(null);
+  connection = $state<ConnectionState>('connecting');
+
+  #socket: StreamSocket | null = null;
+  #bubbleKey = 0;
+  #joins = 0;
+  #connects = 0;
+  // bookkeeping for close(), never rendered: a plain Set is right here
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #timers = new Set<ReturnType<typeof setTimeout>>();
+  #onResync: (() => void) | undefined;
+
+  constructor(
+    readonly streamId: string,
+    opts: { onResync?: () => void } = {},
+  ) {
+    this.#onResync = opts.onResync;
+  }
+
+  /** Opens (or reopens, e.g. after signing in as a guest) the connection. */
+  connect(): void {
+    this.#connects += 1;
+    this.#socket?.disconnect();
+    const socket: StreamSocket = io({ path: '/socket.io', withCredentials: true });
+    this.#socket = socket;
+    this.connection = 'connecting';
+
+    socket.on('connect', () => {
+      this.connection = 'live';
+      // Within two minutes socket.io replays what we missed; after that, start over.
+      if (!socket.recovered) this.#join();
+    });
+    socket.on('disconnect', (reason) => {
+      this.connection = reason === 'io client disconnect' ? 'offline' : 'reconnecting';
+    });
+    socket.on('connect_error', (err) => {
+      this.connection = err.message === 'unauthenticated' ? 'signed_out' : 'reconnecting';
+      if (err.message === 'unauthenticated') socket.disconnect();
+    });
+
+    socket.on('comment:new', (comment) => {
+      if (this.comments.some((c) => c.id === comment.id)) return;
+      this.comments = [...this.comments, comment].slice(-MAX_COMMENTS);
+    });
+    socket.on('comment:deleted', ({ id }) => {
+      this.comments = this.comments.filter((c) => c.id !== id);
+    });
+    socket.on('order:new', (order) => {
+      const bubble = { ...order, key: ++this.#bubbleKey };
+      this.bubbles = [...this.bubbles, bubble].slice(-3);
+      this.#later(BUBBLE_MS, () => {
+        this.bubbles = this.bubbles.filter((b) => b.key !== bubble.key);
+      });
+    });
+    socket.on('offer:update', (update) => {
+      this.offers = { ...this.offers, [update.offerId]: update };
+    });
+    socket.on('offer:pinned', ({ offerId }) => {
+      this.pinnedOfferId = offerId;
+    });
+    socket.on('group:reached', (reached) => {
+      this.celebration = reached;
+      this.#later(CELEBRATION_MS, () => {
+        if (this.celebration === reached) this.celebration = null;
+      });
+    });
+    socket.on('stream:status', ({ status, segment }) => {
+      this.status = status;
+      if (segment !== undefined) this.segment = segment;
+    });
+    socket.on('stream:segment', ({ segment }) => {
+      this.segment = segment;
+    });
+    socket.on('viewers', ({ count }) => {
+      this.viewers = count;
+    });
+    socket.on('like', ({ count }) => {
+      this.likes = count;
+    });
+    socket.on('user:muted', ({ until }) => {
+      this.mutedUntil = until;
+    });
+  }
+
+  #join(): void {
+    this.#socket?.emit('stream:join', { streamId: this.streamId }, (answer) => {
+      if ('error' in answer) return;
+      this.comments = answer.comments;
+      this.likes = answer.likes;
+      this.canModerate = answer.canModerate;
+      // A join after the first (a reconnect socket.io could not recover, or signing in as a
+      // guest) may have missed events: the page re-reads the stream (offers, stock, status) and
+      // the stock we held is dropped rather than shadowing the fresh read.
+      const firstOfPage = this.#connects === 1 && this.#joins === 0;
+      this.#joins += 1;
+      if (!firstOfPage) {
+        this.offers = {};
+        this.#onResync?.();
+      }
+    });
+  }
+
+  #later(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      fn();
+    }, ms);
+    this.#timers.add(timer);
+  }
+
+  #ask(
+    event: 'comment:send' | 'comment:delete' | 'user:mute',
+    payload: Record<string, unknown>,
+  ): Promise<AckAnswer> {
+    const socket = this.#socket;
+    if (!socket?.connected) {
+      return Promise.resolve({ error: { code: 'network_error', message: 'Not connected.' } });
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(
+        () => resolve({ error: { code: 'network_error', message: 'No answer.' } }),
+        8000,
+      );
+      // one helper for three events whose payloads differ; the event map types each call site
+      const emit = socket.emit.bind(socket) as unknown as (
+        e: string,
+        p: unknown,
+        ack: (a: AckAnswer) => void,
+      ) => void;
+      emit(event, payload, (answer) => {
+        clearTimeout(timer);
+        resolve(answer);
+      });
+    });
+  }
+
+  send(text: string): Promise<AckAnswer> {
+    return this.#ask('comment:send', { text });
+  }
+
+  deleteComment(id: string): Promise<AckAnswer> {
+    return this.#ask('comment:delete', { id });
+  }
+
+  mute(userId: string, minutes: number): Promise<AckAnswer> {
+    return this.#ask('user:mute', { userId, minutes });
+  }
+
+  like(count = 1): void {
+    this.likes += count;
+    this.#socket?.emit('like', { count });
+  }
+
+  close(): void {
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    this.#socket?.disconnect();
+    this.#socket = null;
+  }
+}

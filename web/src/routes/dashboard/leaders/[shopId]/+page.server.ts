@@ -1,0 +1,21 @@
+import { error, redirect } from '@sveltejs/kit';
+import { parseLeaderBoard } from '#lib/leader/api.ts';
+import { apiGet } from '#lib/server/api.ts';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+  const result = await apiGet(
+    event,
+    `/api/shops/${encodeURIComponent(event.params.shopId)}/leaders`,
+    parseLeaderBoard,
+  );
+  if (result.ok) return { shopId: event.params.shopId, leaders: result.data.leaders };
+  if (result.error.code === 'unauthenticated') {
+    redirect(303, `/login?redirectTo=${encodeURIComponent(event.url.pathname)}`);
+  }
+  if (result.error.status === 403) error(403, 'Only the shop owner sees its leaders');
+  if (result.error.code === 'not_found' || result.error.code === 'validation_failed') {
+    error(404, 'Shop not found', { code: 'shop_not_found' });
+  }
+  error(503, 'Leader board temporarily unavailable', { code: 'api_unavailable' });
+};

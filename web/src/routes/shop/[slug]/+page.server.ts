@@ -1,0 +1,19 @@
+import { error } from '@sveltejs/kit';
+import { parseShopPage } from '#lib/api/parse.ts';
+import { apiGet } from '#lib/server/api.ts';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+  const result = await apiGet(
+    event,
+    `/api/shops/${encodeURIComponent(event.params.slug)}`,
+    parseShopPage,
+  );
+  if (result.ok) return result.data;
+  // Only the API's own "not_found" means the shop does not exist; anything else (API down,
+  // unexpected answer) is reported as a temporary problem rather than a missing shop.
+  if (result.error.code === 'not_found') {
+    error(404, 'Shop not found', { code: 'shop_not_found' });
+  }
+  error(503, 'Shop temporarily unavailable', { code: 'api_unavailable' });
+};

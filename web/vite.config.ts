@@ -1,0 +1,26 @@
+import adapter from '@sveltejs/adapter-node';
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig, type ProxyOptions } from 'vite';
+
+// In development the API runs as its own process; the browser only ever talks to this
+// dev server, so these prefixes are proxied to keep cookies and socket.io same-origin.
+// changeOrigin stays false so the API sees the browser's Host and Origin (its
+// same-origin check for unsafe requests depends on them).
+const apiTarget = `http://127.0.0.1:${process.env.API_PORT ?? '3001'}`;
+const toApi = (ws = false): ProxyOptions => ({ target: apiTarget, changeOrigin: false, ws });
+
+export default defineConfig({
+  plugins: [sveltekit({ adapter: adapter({ out: 'build' }) })],
+  server: {
+    host: process.env.HOST ?? '127.0.0.1',
+    port: Number(process.env.PORT ?? '3000'),
+    strictPort: true,
+    proxy: {
+      // Keys starting with ^ are regular expressions; a bare '/s' prefix would also
+      // swallow /shop/… and /signup.
+      '^/api(/|$)': toApi(),
+      '^/s/': toApi(),
+      '^/socket\\.io(/|$)': toApi(true),
+    },
+  },
+});
