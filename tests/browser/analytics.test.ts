@@ -1,0 +1,89 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { DB } from '../../db/schema';
+import { seedShopWithNumbers } from '../helpers/analytics-seed';
+import { LAPTOP, PHONE, launchChromium, screenshot, watchForTrouble } from '../helpers/browser';
+import { kyselyFor } from '../setup/services';
+
+const baseUrl = inject('baseUrl');
+const db = kyselyFor<DB>(inject('databaseUrl'));
+let browser: Browser;
+let seed: Awaited<ReturnType<typeof seedShopWithNumbers>>;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  seed = await seedShopWithNumbers(baseUrl, db);
+});
+afterAll(async () => {
+  await seed.close();
+  await browser.close();
+  await db.destroy();
+});
+
+async function signedInOwner(size: typeof PHONE | typeof LAPTOP) {
+  const context = await browser.newContext({ ...size, locale: 'zh-CN' });
+  const trouble = watchForTrouble(context);
+  const res = await context.request.post(`${baseUrl}/api/auth/login`, {
+    data: { email: seed.owner.email, password: seed.owner.password },
+  });
+  expect(res.status()).toBe(200);
+  return { context, trouble, page: await context.newPage() };
+}
+
+describe('stream analytics page', () => {
+  for (const [name, size] of [
+    ['phone', PHONE],
+    ['laptop', LAPTOP],
+  ] as const) {
+    it(`shows the numbers, the timeline and the tables on a ${name}`, async () => {
+      const { context, trouble, page } = await signedInOwner(size);
+      await page.goto(`${baseUrl}/dashboard/streams/${seed.streamId}/analytics`);
+      await page.getByTestId('analytics-page').waitFor();
+      const value = (id: string) => page.getByTestId(`stat-${id}-value`).textContent();
+      expect(await value('gmv')).toBe('¥75.00');
+      expect(await value('orders')).toBe('3');
+      expect(await value('units')).toBe('6');
+      expect(await value('unique-viewers')).toBe('3');
+      expect(await value('peak-viewers')).toBe('3');
+      expect(await value('conversion')).toBe('66.7%');
+      expect(await value('comments')).toBe('6');
+      await expect
+        .poll(() => page.getByTestId('segment-mark').allTextContents())
+        .toEqual([expect.stringContaining('源头'), expect.stringContaining('后厨')]);
+      // the chart drew on its canvas
+      const drawn = await page
+        .getByTestId('timeline-chart')
+        .locator('canvas')
+        .evaluate((c: HTMLCanvasElement) => c.width > 0 && c.toDataURL().length > 5000);
+      expect(drawn).toBe(true);
+      await page.getByText('查看每分钟数据').click();
+      expect(await page.getByTestId('timeline-table').locator('tbody tr').count()).toBe(12);
+      expect(await page.getByTestId('offer-row').count()).toBe(1);
+      expect(await page.getByTestId('offer-gmv').textContent()).toBe('¥75.00');
+      expect(await page.getByTestId('leader-gmv').allTextContents()).toEqual(['¥75.00']);
+      expect(
+        await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+      ).toBe(true);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await screenshot(page, `analytics-${name}`);
+
+      const download = page.waitForEvent('download');
+      await page.getByTestId('export-csv').click();
+      const file = await download;
+      expect(file.suggestedFilename()).toMatch(/^orders-.+\.csv$/);
+      expect(trouble).toEqual([]);
+      await context.close();
+    });
+  }
+
+  it('refuses another account', async () => {
+    const context = await browser.newContext(LAPTOP);
+    await context.request.post(`${baseUrl}/api/auth/signup`, {
+      data: { email: `other-${Date.now()}@example.cn`, password: 'longenough-pass', name: '别人' },
+    });
+    const page = await context.newPage();
+    const res = await page.goto(`${baseUrl}/dashboard/streams/${seed.streamId}/analytics`);
+    expect(res?.status()).toBe(403);
+    await context.close();
+  });
+});

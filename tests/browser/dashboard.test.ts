@@ -1,0 +1,141 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { DB } from '../../db/schema';
+import { seedShopWithNumbers } from '../helpers/analytics-seed';
+import { LAPTOP, PHONE, launchChromium, screenshot, watchForTrouble } from '../helpers/browser';
+import { kyselyFor } from '../setup/services';
+
+const baseUrl = inject('baseUrl');
+const db = kyselyFor<DB>(inject('databaseUrl'));
+let browser: Browser;
+let seed: Awaited<ReturnType<typeof seedShopWithNumbers>>;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  seed = await seedShopWithNumbers(baseUrl, db);
+});
+afterAll(async () => {
+  await seed.close();
+  await browser.close();
+  await db.destroy();
+});
+
+const SIZES = [
+  ['phone', PHONE],
+  ['laptop', LAPTOP],
+] as const;
+
+async function context(size: typeof PHONE | typeof LAPTOP, signIn: boolean) {
+  const ctx = await browser.newContext({ ...size, locale: 'zh-CN' });
+  const trouble = watchForTrouble(ctx);
+  if (signIn) {
+    const res = await ctx.request.post(`${baseUrl}/api/auth/login`, {
+      data: { email: seed.owner.email, password: seed.owner.password },
+    });
+    expect(res.status()).toBe(200);
+  }
+  return { ctx, trouble, page: await ctx.newPage() };
+}
+
+const fitsWidth = () => document.documentElement.scrollWidth <= window.innerWidth;
+
+describe('owner dashboard', () => {
+  for (const [name, size] of SIZES) {
+    it(`shows streams by state, what to prepare, refunds with their age and leaders to approve (${name})`, async () => {
+      const { ctx, trouble, page } = await context(size, true);
+      await page.goto(`${baseUrl}/dashboard`);
+      const shop = page.locator(`[data-testid="dashboard-shop"][data-shop-id="${seed.shopId}"]`);
+      await shop.waitFor();
+      const stream = (id: string) =>
+        shop.locator(`[data-testid="dashboard-stream"][data-stream-id="${id}"]`);
+      await expect.poll(() => stream(seed.liveId).textContent()).toContain('直播中');
+      expect(await stream(seed.scheduledId).getByTestId('stream-plan').count()).toBe(1);
+      expect(await stream(seed.streamId).getByTestId('stream-analytics').count()).toBe(1);
+      expect(await shop.getByTestId('prepare-point').textContent()).toContain('3 单 · 6 件');
+      const refund = shop.getByTestId('refund-item');
+      expect(await refund.textContent()).toMatch(/已等 \d+ 分钟/);
+      expect(await shop.getByTestId('pending-leader').textContent()).toContain('刘叔');
+      expect(await page.evaluate(fitsWidth)).toBe(true);
+      await screenshot(page, `owner-dashboard-${name}`);
+
+      // from a past stream to its numbers
+      await stream(seed.streamId).getByTestId('stream-analytics').click();
+      await page.getByTestId('analytics-page').waitFor();
+      expect(await page.getByTestId('stat-gmv-value').textContent()).toBe('¥75.00');
+      expect(trouble).toEqual([]);
+      await ctx.close();
+    });
+  }
+
+  it('plans a stream: adds an offer with a live price, a group threshold and a limit', async () => {
+    const { ctx, trouble, page } = await context(PHONE, true);
+    await page.goto(`${baseUrl}/dashboard/streams/${seed.scheduledId}`);
+    await page.getByTestId('stream-plan-page').waitFor();
+    // the price prefill is the page's script: wait until it runs
+    await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+    await page.getByTestId('offer-product').selectOption({ label: '丹东草莓 500g · ¥15.00' });
+    expect(await page.getByTestId('offer-price').inputValue()).toBe('15.00');
+    await page.getByTestId('offer-price').fill('12.5');
+    await page.getByTestId('offer-quantity').fill('30');
+    await page.getByTestId('offer-group-min').fill('10');
+    await page.getByTestId('offer-limit').fill('3');
+    await page.getByRole('button', { name: '上架' }).click();
+    expect(await page.getByRole('alert').textContent()).toContain('成团件数和成团截止时间');
+    const deadline = new Date(Date.now() + 3 * 24 * 3600_000);
+    await page
+      .getByTestId('offer-group-deadline')
+      .fill(
+        `${deadline.getFullYear()}-${String(deadline.getMonth() + 1).padStart(2, '0')}-${String(deadline.getDate()).padStart(2, '0')}T20:00`,
+      );
+    await page.getByRole('button', { name: '上架' }).click();
+    const offer = page.getByTestId('plan-offer');
+    await expect.poll(() => offer.count()).toBe(1);
+    expect(await offer.textContent()).toContain('¥12.50');
+    expect(await offer.textContent()).toContain('满 10 件成团');
+    expect(await page.evaluate(fitsWidth)).toBe(true);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, 'stream-plan-phone');
+    const view = await ctx.request.get(`${baseUrl}/api/streams/${seed.scheduledId}`);
+    const body = (await view.json()) as {
+      stream: { offers: { priceCents: number; groupMin: number | null }[] };
+    };
+    expect(body.stream.offers).toEqual([
+      expect.objectContaining({ priceCents: 1250, groupMin: 10 }),
+    ]);
+    expect(trouble).toEqual([]);
+    await ctx.close();
+  });
+});
+
+describe('public shop page', () => {
+  for (const [name, size] of SIZES) {
+    it(`shows the live stream first, upcoming ones with a calendar reminder, and past ones (${name})`, async () => {
+      const { ctx, trouble, page } = await context(size, false);
+      await page.goto(`${baseUrl}/shop/${seed.slug}`);
+      await page.getByTestId('shop-page').waitFor();
+      const live = page.getByTestId('shop-live-now');
+      // server-rendered links are relative ('../live/…'); what matters is where they lead
+      const href = (await live.getAttribute('href')) ?? '';
+      expect(new URL(href, page.url()).pathname).toBe(`/live/${seed.liveId}`);
+      const upcoming = page.locator(
+        `[data-testid="stream-card"][data-stream-id="${seed.scheduledId}"]`,
+      );
+      const ics = await upcoming.getByTestId('stream-calendar').getAttribute('href');
+      expect(ics).toBe(`/api/streams/${seed.scheduledId}/calendar.ics`);
+      const file = await ctx.request.get(`${baseUrl}${ics ?? ''}`);
+      expect(file.headers()['content-type']).toMatch(/text\/calendar/);
+      expect(
+        await page
+          .locator(`[data-testid="past-stream"][data-stream-id="${seed.streamId}"]`)
+          .count(),
+      ).toBe(1);
+      expect(await page.getByTestId('shop-story').textContent()).toContain('凌晨四点');
+      expect(await page.evaluate(fitsWidth)).toBe(true);
+      await screenshot(page, `shop-page-${name}`);
+      await live.click();
+      await page.waitForURL(`**/live/${seed.liveId}`);
+      expect(trouble).toEqual([]);
+      await ctx.close();
+    });
+  }
+});

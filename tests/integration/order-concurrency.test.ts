@@ -1,0 +1,211 @@
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildTestApp } from '../helpers/app';
+import { makeBuyers, makeLeader, makeOffer, makeShop, order } from '../helpers/commerce';
+
+const { app, db, realtime } = buildTestApp();
+afterAll(() => db.destroy());
+
+async function offerRow(id: string) {
+  return db
+    .selectFrom('offers')
+    .select(['quantity', 'remaining', 'group_reached_at', 'group_failed_at'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+}
+
+async function unitsSold(offerId: string) {
+  const rows = await db
+    .selectFrom('orders')
+    .select(['quantity', 'state', 'buyer_id'])
+    .where('offer_id', '=', offerId)
+    .execute();
+  return rows;
+}
+
+describe('stock never oversells', () => {
+  it('500 buyers at once on 50 units: exactly 50 orders, the rest told sold_out', async () => {
+    const shop = await makeShop(app, db);
+    const offerId = await makeOffer(db, shop, { quantity: 50 });
+    const buyers = await makeBuyers(app, 500);
+    const events: string[] = [];
+    const off = realtime.subscribe((streamId, event) => {
+      if (streamId === shop.streamId) events.push(event);
+    });
+
+    const answers = await Promise.all(buyers.map((b) => order(b, shop.streamId, { offerId })));
+    off();
+
+    const won = answers.filter((a) => a.status === 201);
+    const lost = answers.filter((a) => a.status !== 201);
+    expect(won).toHaveLength(50);
+    expect(lost).toHaveLength(450);
+    for (const l of lost) expect(l).toMatchObject({ status: 409, error: { code: 'sold_out' } });
+    const offer = await offerRow(offerId);
+    expect(offer.remaining).toBe(0);
+    const rows = await unitsSold(offerId);
+    expect(rows).toHaveLength(50);
+    expect(rows.reduce((n, r) => n + r.quantity, 0) + offer.remaining).toBe(offer.quantity);
+    // every pickup code is distinct within the shop
+    expect(new Set(won.map((w) => w.order?.pickupCode)).size).toBe(50);
+    // one order:new and one offer:update per order, published after commit
+    expect(events.filter((e) => e === 'order:new')).toHaveLength(50);
+    expect(events.filter((e) => e === 'offer:update')).toHaveLength(50);
+  });
+
+  it('random quantities and per-buyer limits: sold + remaining = initial, limits hold', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 30 }),
+        fc.option(fc.integer({ min: 1, max: 4 }), { nil: null }),
+        fc.array(
+          fc.record({
+            buyer: fc.integer({ min: 0, max: 11 }),
+            quantity: fc.integer({ min: 1, max: 5 }),
+          }),
+          { minLength: 1, maxLength: 60 },
+        ),
+        async (quantity, perBuyerLimit, requests) => {
+          const shop = await makeShop(app, db);
+          const offerId = await makeOffer(db, shop, { quantity, perBuyerLimit });
+          const buyers = await makeBuyers(app, 12);
+          const answers = await Promise.all(
+            requests.map((r) =>
+              order(buyers[r.buyer]!, shop.streamId, { offerId, quantity: r.quantity }),
+            ),
+          );
+          for (const a of answers) {
+            if (a.status !== 201) {
+              expect(a.status).toBe(409);
+              expect(['sold_out', 'limit_exceeded']).toContain(a.error?.code);
+            }
+          }
+          const offer = await offerRow(offerId);
+          const rows = await unitsSold(offerId);
+          const sold = rows.reduce((n, r) => n + r.quantity, 0);
+          expect(sold + offer.remaining).toBe(quantity);
+          expect(offer.remaining).toBeGreaterThanOrEqual(0);
+          expect(rows).toHaveLength(answers.filter((a) => a.status === 201).length);
+          if (perBuyerLimit !== null) {
+            const perBuyer = new Map<string, number>();
+            for (const r of rows)
+              perBuyer.set(r.buyer_id, (perBuyer.get(r.buyer_id) ?? 0) + r.quantity);
+            for (const units of perBuyer.values()) expect(units).toBeLessThanOrEqual(perBuyerLimit);
+          }
+          // a request refused as sold_out really could not fit when it was refused: at
+          // least the smallest refused quantity is more than what is left now
+          const refusedSoldOut = requests.filter((_, i) => answers[i]?.error?.code === 'sold_out');
+          if (refusedSoldOut.length) {
+            expect(Math.min(...refusedSoldOut.map((r) => r.quantity))).toBeGreaterThan(
+              offer.remaining,
+            );
+          }
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
+});
+
+describe('idempotency', () => {
+  it('the same key 10× at once: one order, one stock change; another body is 422', async () => {
+    const shop = await makeShop(app, db);
+    const offerId = await makeOffer(db, shop, { quantity: 20 });
+    const [buyer] = await makeBuyers(app, 1);
+    const key = `k-${Date.now()}`;
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => order(buyer!, shop.streamId, { offerId, quantity: 2 }, key)),
+    );
+    for (const a of answers) expect(a.status).toBe(201);
+    expect(new Set(answers.map((a) => a.order?.id)).size).toBe(1);
+    expect((await offerRow(offerId)).remaining).toBe(18);
+    expect(await unitsSold(offerId)).toHaveLength(1);
+
+    const other = await order(buyer!, shop.streamId, { offerId, quantity: 3 }, key);
+    expect(other).toMatchObject({ status: 422, error: { code: 'idempotency_conflict' } });
+    expect((await offerRow(offerId)).remaining).toBe(18);
+
+    // a replay answers the first order even once the offer is sold out
+    await db.updateTable('offers').set({ remaining: 0 }).where('id', '=', offerId).execute();
+    const again = await order(buyer!, shop.streamId, { offerId, quantity: 2 }, key);
+    expect(again).toMatchObject({ status: 201, order: { id: answers[0]?.order?.id } });
+  });
+
+  it('keys are per buyer: two buyers may use the same key', async () => {
+    const shop = await makeShop(app, db);
+    const offerId = await makeOffer(db, shop, { quantity: 5 });
+    const [a, b] = await makeBuyers(app, 2);
+    const ra = await order(a!, shop.streamId, { offerId }, 'same-key');
+    const rb = await order(b!, shop.streamId, { offerId }, 'same-key');
+    expect(ra.status).toBe(201);
+    expect(rb.status).toBe(201);
+    expect(ra.order?.id).not.toBe(rb.order?.id);
+  });
+});
+
+describe('group buys', () => {
+  it('the threshold crossed by concurrent orders confirms all, exactly once', async () => {
+    const shop = await makeShop(app, db);
+    const offerId = await makeOffer(db, shop, {
+      quantity: 100,
+      groupMin: 10,
+      groupDeadline: new Date(Date.now() + 3_600_000),
+    });
+    const buyers = await makeBuyers(app, 30);
+    // six wait first
+    const early = await Promise.all(
+      buyers.slice(0, 6).map((b) => order(b, shop.streamId, { offerId })),
+    );
+    for (const e of early) expect(e.order?.status).toBe('pending_group');
+
+    const reached: unknown[] = [];
+    const off = realtime.subscribe((streamId, event, payload) => {
+      if (streamId === shop.streamId && event === 'group:reached') reached.push(payload);
+    });
+    const rest = await Promise.all(
+      buyers.slice(6).map((b) => order(b, shop.streamId, { offerId })),
+    );
+    off();
+    expect(rest.every((r) => r.status === 201)).toBe(true);
+    expect(reached).toHaveLength(1);
+    expect(reached[0]).toMatchObject({ offerId, groupMin: 10 });
+    const rows = await unitsSold(offerId);
+    expect(rows).toHaveLength(30);
+    expect(rows.every((r) => r.state === 'confirmed')).toBe(true);
+    expect((await offerRow(offerId)).group_reached_at).not.toBeNull();
+  });
+
+  it('attribution: a ref to an approved leader snapshots the leader and a pending commission', async () => {
+    const shop = await makeShop(app, db);
+    const offerId = await makeOffer(db, shop, { quantity: 10, priceCents: 3290 });
+    const leader = await makeLeader(app, db, shop.shopId, '0.0800');
+    const [buyer] = await makeBuyers(app, 1);
+    const res = await order(buyer!, shop.streamId, {
+      offerId,
+      quantity: 3,
+      ref: leader.code,
+      pickupPointId: leader.leaderId,
+    });
+    expect(res).toMatchObject({
+      status: 201,
+      order: { leaderId: leader.leaderId, totalCents: 9870 },
+    });
+    const ledger = await db
+      .selectFrom('commission_ledger')
+      .selectAll()
+      .where('order_id', '=', res.order!.id)
+      .execute();
+    expect(ledger).toMatchObject([{ bucket: 'pending', amount_cents: 790, reason: 'order' }]);
+
+    // the leader ordering through their own link earns nothing
+    const own = await order(leader.client, shop.streamId, { offerId, ref: leader.code });
+    expect(own).toMatchObject({ status: 201, order: { leaderId: null } });
+    // an unknown code is ignored, not an error (for a buyer who never followed a leader link)
+    const [stranger] = await makeBuyers(app, 1);
+    const unknown = await order(stranger!, shop.streamId, { offerId, ref: 'nobody' });
+    expect(unknown).toMatchObject({ status: 201, order: { leaderId: null } });
+    // the first buyer's earlier ref was a click: their next order, without one, still counts
+    const again = await order(buyer!, shop.streamId, { offerId, ref: 'nobody' });
+    expect(again).toMatchObject({ status: 201, order: { leaderId: leader.leaderId } });
+  });
+});

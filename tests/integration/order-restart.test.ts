@@ -1,0 +1,273 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema';
+import { createTestDatabase, kyselyFor } from '../setup/services';
+import { freePort } from '../setup/ports';
+import { HttpClient, startServerProcess, watchStream } from '../helpers/server-process';
+
+// The server as its own process, killed with SIGKILL and started again on the same
+// database: orders, stock, group deadlines and events must come through whole.
+
+let database: { url: string; drop: () => Promise<void> };
+let db: Kysely<DB>;
+beforeAll(async () => {
+  database = await createTestDatabase('restart');
+  db = kyselyFor<DB>(database.url);
+});
+afterAll(async () => {
+  await db.destroy();
+  await database.drop();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function json<T>(res: Response): Promise<T> {
+  return (await res.json()) as T;
+}
+
+async function setUpShop(baseUrl: string, offer: Record<string, unknown>) {
+  const owner = new HttpClient(baseUrl);
+  const email = `owner-${randomBytes(4).toString('hex')}@example.cn`;
+  expect(
+    (await owner.post('/api/auth/signup', { email, password: 'correct horse 1', name: '店主' }))
+      .status,
+  ).toBe(201);
+  const slug = `r-${randomBytes(5).toString('hex')}`;
+  const { shop } = await json<{ shop: { id: string } }>(
+    await owner.post('/api/shops', { name: '重启鲜果', slug }),
+  );
+  const { stream } = await json<{ stream: { id: string } }>(
+    await owner.post(`/api/shops/${shop.id}/streams`, { title: '闪购' }),
+  );
+  const { product } = await json<{ product: { id: string } }>(
+    await owner.post(`/api/shops/${shop.id}/products`, {
+      name: '草莓',
+      priceCents: 1000,
+      stock: 1000,
+    }),
+  );
+  const created = await owner.post(`/api/streams/${stream.id}/offers`, {
+    productId: product.id,
+    priceCents: 990,
+    ...offer,
+  });
+  expect(created.status).toBe(201);
+  const body = await json<{ offer: { id: string } }>(created);
+  return { owner, shopId: shop.id, streamId: stream.id, offerId: body.offer.id };
+}
+
+async function guest(baseUrl: string, name: string) {
+  const c = new HttpClient(baseUrl);
+  expect((await c.post('/api/auth/guest', { name })).status).toBe(201);
+  return c;
+}
+
+describe('a server killed mid-storm and restarted', () => {
+  it('no duplicate order, no lost unit, no order without its event', async () => {
+    const port = await freePort();
+    let server = await startServerProcess(database.url, port);
+    const { streamId, offerId } = await setUpShop(server.baseUrl, { quantity: 120 });
+    const buyers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => guest(server.baseUrl, `买家${i}`)),
+    );
+    const viewer = await guest(server.baseUrl, '观众');
+    const watch1 = await watchStream(server.baseUrl, streamId, viewer.cookie);
+
+    // every buyer retries with its one key until it gets an answer
+    let attempts = 0;
+    // retries wait until the viewer is back in the room, as a phone's socket reconnects
+    let viewerBack = (): void => undefined;
+    const gate = new Promise<void>((ok) => (viewerBack = ok));
+    const storm = buyers.map(async (buyer) => {
+      const key = randomUUID();
+      for (;;) {
+        attempts++;
+        try {
+          const res = await buyer.post(
+            `/api/streams/${streamId}/orders`,
+            { offerId, quantity: 1, phone: '13800138000' },
+            { 'idempotency-key': key },
+          );
+          if (res.status === 201 || res.status === 409) {
+            return { status: res.status, body: await json<{ order?: { id: string } }>(res) };
+          }
+        } catch {
+          // the server is down: retry once it is back
+          await gate;
+        }
+        await sleep(100 + Math.random() * 100);
+      }
+    });
+
+    // kill once the storm is under way: some orders committed, most not
+    for (let i = 0; i < 200; i++) {
+      const n = await db
+        .selectFrom('orders')
+        .select('id')
+        .where('offer_id', '=', offerId)
+        .limit(10)
+        .execute();
+      if (n.length >= 10) break;
+      await sleep(5);
+    }
+    await server.kill('SIGKILL');
+    const ordersAtKill = await db
+      .selectFrom('orders')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('offer_id', '=', offerId)
+      .executeTakeFirstOrThrow();
+    watch1.close();
+    server = await startServerProcess(database.url, port);
+    const watch2 = await watchStream(server.baseUrl, streamId, viewer.cookie);
+    viewerBack();
+
+    const answers = await Promise.all(storm);
+    // the outbox drains (the restarted server's first sweep), then everything was published
+    for (let i = 0; i < 100; i++) {
+      const left = await db.selectFrom('commerce_outbox').select('id').limit(1).execute();
+      if (left.length === 0) break;
+      await sleep(100);
+    }
+    await sleep(300);
+    watch2.close();
+    await server.kill('SIGTERM');
+
+    const orders = await db
+      .selectFrom('orders')
+      .select(['id', 'buyer_id', 'quantity'])
+      .where('offer_id', '=', offerId)
+      .execute();
+    const offer = await db
+      .selectFrom('offers')
+      .select(['remaining', 'quantity'])
+      .where('id', '=', offerId)
+      .executeTakeFirstOrThrow();
+
+    const won = answers.filter((a) => a.status === 201);
+    expect(won.length).toBe(120);
+    expect(answers.filter((a) => a.status === 409)).toHaveLength(80);
+    // no duplicate: one order per buyer, and every 201 names an order that exists
+    expect(new Set(orders.map((o) => o.buyer_id)).size).toBe(orders.length);
+    expect(new Set(won.map((w) => w.body.order?.id))).toEqual(new Set(orders.map((o) => o.id)));
+    // no lost unit
+    expect(orders.reduce((n, o) => n + o.quantity, 0) + offer.remaining).toBe(offer.quantity);
+    expect(offer.remaining).toBe(0);
+    // no order without its event, across both processes
+    const announced = new Set(
+      [...watch1.events, ...watch2.events].flatMap((e) =>
+        e.event === 'order:new' &&
+        typeof e.payload === 'object' &&
+        e.payload !== null &&
+        'orderId' in e.payload &&
+        typeof e.payload.orderId === 'string'
+          ? [e.payload.orderId]
+          : [],
+      ),
+    );
+    const unannounced = orders.filter((o) => !announced.has(o.id)).map((o) => o.id);
+    expect(unannounced, `orders at kill: ${ordersAtKill.n}`).toEqual([]);
+    // the kill really landed mid-storm
+    expect(attempts).toBeGreaterThan(200);
+    expect(Number(ordersAtKill.n)).toBeGreaterThan(0);
+    expect(Number(ordersAtKill.n)).toBeLessThan(120);
+  }, 120_000);
+
+  it('a group deadline that passes while the server is down is applied once after restart', async () => {
+    const port = await freePort();
+    let server = await startServerProcess(database.url, port);
+    const deadline = new Date(Date.now() + 4_000);
+    const { streamId, offerId, shopId } = await setUpShop(server.baseUrl, {
+      quantity: 50,
+      groupMin: 10,
+      groupDeadline: deadline.toISOString(),
+    });
+    // an approved leader, so a commission must be voided
+    const leaderClient = new HttpClient(server.baseUrl);
+    await leaderClient.post('/api/auth/signup', {
+      email: `leader-${randomBytes(4).toString('hex')}@example.cn`,
+      password: 'correct horse 1',
+      name: '团长',
+    });
+    const me = await json<{ user: { id: string } }>(await leaderClient.get('/api/me'));
+    const code = `gl${randomBytes(4).toString('hex')}`;
+    await db
+      .insertInto('leaders')
+      .values({
+        shop_id: shopId,
+        user_id: me.user.id,
+        display_name: '李姐',
+        status: 'approved',
+        code,
+        commission_rate: '0.1000',
+        approved_at: new Date(),
+      })
+      .execute();
+
+    const buyers = await Promise.all([1, 2, 3].map((i) => guest(server.baseUrl, `买家${i}`)));
+    for (const b of buyers) {
+      const res = await b.post(`/api/streams/${streamId}/orders`, {
+        offerId,
+        quantity: 2,
+        phone: '13800138000',
+        ref: code,
+      });
+      expect(res.status).toBe(201);
+      expect((await json<{ order: { status: string } }>(res)).order.status).toBe('pending_group');
+    }
+    await server.kill('SIGKILL');
+    await sleep(Math.max(0, deadline.getTime() - Date.now()) + 1_000);
+
+    server = await startServerProcess(database.url, port);
+    for (let i = 0; i < 100; i++) {
+      const offer = await db
+        .selectFrom('offers')
+        .select('group_failed_at')
+        .where('id', '=', offerId)
+        .executeTakeFirstOrThrow();
+      if (offer.group_failed_at) break;
+      await sleep(100);
+    }
+    await sleep(1_500); // a second chance for a duplicate to show (pg-boss and the sweep)
+
+    const orders = await db
+      .selectFrom('orders')
+      .select(['state', 'cancel_reason'])
+      .where('offer_id', '=', offerId)
+      .execute();
+    expect(orders).toHaveLength(3);
+    for (const o of orders)
+      expect(o).toEqual({ state: 'cancelled', cancel_reason: 'group_failed' });
+    const offer = await db
+      .selectFrom('offers')
+      .select(['remaining', 'quantity', 'group_failed_at'])
+      .where('id', '=', offerId)
+      .executeTakeFirstOrThrow();
+    expect(offer.remaining).toBe(offer.quantity);
+    // commissions voided, once: 3 × (pending +198, pending −198, reversed +198)
+    const ledger = await db
+      .selectFrom('commission_ledger')
+      .innerJoin('orders', 'orders.id', 'commission_ledger.order_id')
+      .select(['commission_ledger.bucket', 'commission_ledger.amount_cents'])
+      .where('orders.offer_id', '=', offerId)
+      .execute();
+    expect(ledger).toHaveLength(9);
+    const sum = (bucket: string) =>
+      ledger.filter((l) => l.bucket === bucket).reduce((n, l) => n + l.amount_cents, 0);
+    expect(sum('pending')).toBe(0);
+    expect(sum('reversed')).toBe(3 * 198);
+    // the buyers see why
+    const mine = await json<{ orders: { status: string; cancelReason: string | null }[] }>(
+      await buyers[0]!.get('/api/me/orders'),
+    );
+    expect(mine.orders[0]).toMatchObject({ status: 'cancelled', cancelReason: 'group_failed' });
+    // the offer no longer takes orders
+    const late = await buyers[0]!.post(`/api/streams/${streamId}/orders`, {
+      offerId,
+      quantity: 1,
+      phone: '13800138000',
+    });
+    expect(late.status).toBe(409);
+    await server.kill('SIGTERM');
+  }, 120_000);
+});

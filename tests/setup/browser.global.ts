@@ -1,0 +1,75 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { TestProject } from 'vitest/node';
+import { freeLivekitPorts, freePort } from './ports';
+import { createTestDatabase, startTestLivekit } from './services';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+  }
+}
+
+/**
+ * The product as `npm start` runs it (built pages, API and socket.io on one port), against a
+ * fresh PostgreSQL database and its own livekit-server.
+ */
+export default async function setup(project: TestProject) {
+  if (!existsSync('web/build/handler.js')) {
+    throw new Error(
+      'web/build is missing: `npm test` builds it first; alone, run `npm run build`.',
+    );
+  }
+  const PORT = Number(process.env.BROWSER_TEST_PORT ?? (await freePort()));
+  const database = await createTestDatabase('browser');
+  const livekit = await startTestLivekit(
+    await freeLivekitPorts(),
+    `http://127.0.0.1:${PORT}/api/livekit/webhook`,
+  );
+  const output: string[] = [];
+  const server: ChildProcess = spawn('node_modules/.bin/tsx', ['server/main.ts'], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      DATABASE_URL: database.url,
+      LIVEKIT_URL: livekit.url,
+      LOG_LEVEL: 'warn',
+      AUTH_RATE_LIMIT: '1000',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
+  server.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
+
+  const baseUrl = `http://127.0.0.1:${PORT}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const res = await fetch(`${baseUrl}/api/health`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (server.exitCode !== null || Date.now() > deadline) {
+      server.kill('SIGKILL');
+      await livekit.stop();
+      await database.drop();
+      throw new Error(`the app did not come up:\n${output.join('')}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  project.provide('baseUrl', baseUrl);
+  project.provide('databaseUrl', database.url);
+  project.provide('livekitUrl', livekit.url);
+
+  return async () => {
+    const exited = new Promise((r) => server.once('exit', r));
+    server.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    server.kill('SIGKILL');
+    await livekit.stop();
+    await database.drop();
+  };
+}

@@ -1,0 +1,23 @@
+import { createServer } from 'node:net';
+
+/** A TCP port free on 127.0.0.1 right now, so parallel test runs never collide. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function freeLivekitPorts(): Promise<{
+  http: number;
+  rtcTcp: number;
+  rtcUdp: number;
+}> {
+  // UDP and TCP share the number space closely enough on loopback for tests
+  return { http: await freePort(), rtcTcp: await freePort(), rtcUdp: await freePort() };
+}
