@@ -27,9 +27,14 @@ const zhCatalogue: typeof en = zhCN;
 addMessages('zh-CN', zhCatalogue);
 addMessages('en', enCatalogue);
 
+// In the browser start from the language the server rendered (<html lang>): svelte-i18n
+// writes its locale into <html lang> as soon as it is set, so starting from the default
+// would flip the page to Chinese between module load and hydration.
+const rendered = typeof document === 'undefined' ? undefined : document.documentElement.lang;
+
 void init({
   fallbackLocale: DEFAULT_LOCALE,
-  initialLocale: DEFAULT_LOCALE,
+  initialLocale: isLocale(rendered) ? rendered : DEFAULT_LOCALE,
   handleMissingMessage: ({ locale: missingIn, id }) => {
     if (import.meta.env.DEV) console.warn(`[i18n] missing message "${id}" in ${missingIn}`);
     return undefined;
