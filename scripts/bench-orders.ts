@@ -64,7 +64,10 @@ async function main() {
   const database = await createTestDatabase('benchorders');
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  // BENCH_PROFILE=<dir> writes the server's V8 CPU profile there (open it in Chrome DevTools).
+  const profile = process.env.BENCH_PROFILE;
+  const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+  const server = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], {
     env: {
       ...process.env,
       NODE_ENV: 'test',
@@ -81,7 +84,7 @@ async function main() {
   });
   const stop = async () => {
     server.kill('SIGTERM');
-    await sleep(500);
+    await sleep(profile ? 5_000 : 500);
     server.kill('SIGKILL');
     await database.drop();
   };

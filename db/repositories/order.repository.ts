@@ -9,6 +9,8 @@ export interface OfferForOrderRow {
   stream_id: string;
   shop_id: string;
   owner_id: string;
+  /** The shop's attribution window, read here so an order needs no separate shop lookup. */
+  attribution_days: number;
   stream_status: 'scheduled' | 'live' | 'ended';
   product_name: string;
   price_cents: number;
@@ -37,6 +39,7 @@ export async function findOfferForOrder(
       'offers.stream_id',
       'streams.shop_id',
       'shops.owner_id',
+      'shops.attribution_days',
       'streams.status as stream_status',
       'products.name as product_name',
       'offers.price_cents',

@@ -22,13 +22,19 @@ export async function resolveAttribution(
     buyerId: string;
     ref?: string | undefined;
     visitorKey?: string | undefined;
+    /** The shop's window when the caller already has it (saves a query per order). */
+    attributionDays?: number | undefined;
   },
 ): Promise<Attribution | null> {
-  const shop = await findShopById(db, input.shopId);
-  if (!shop) return null;
+  let attributionDays = input.attributionDays;
+  if (attributionDays === undefined) {
+    const shop = await findShopById(db, input.shopId);
+    if (!shop) return null;
+    attributionDays = shop.attribution_days;
+  }
   return attributeOrder(db, {
     shopId: input.shopId,
-    attributionDays: shop.attribution_days,
+    attributionDays,
     buyerId: input.buyerId,
     visitorKey: input.visitorKey ?? null,
     ref: input.ref,

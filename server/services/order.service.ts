@@ -240,6 +240,7 @@ export async function placeOrder(
     buyerId: buyer.id,
     ref: input.ref,
     visitorKey: input.visitorKey,
+    attributionDays: offer.attribution_days,
   });
   const totalCents = offer.price_cents * input.quantity;
 
