@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema';
 
@@ -34,4 +34,22 @@ export function openDatabase(opts: { url?: string | undefined; dataDir: string }
   });
   const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
   return { db, kind: 'pglite', close: () => db.destroy() };
+}
+
+/**
+ * Runs `fn` so that, inside a transaction, its failure undoes only its own writes: a failed
+ * statement would otherwise abort the whole transaction and rule out a retry. Outside a
+ * transaction every statement stands alone anyway.
+ */
+export async function inSavepoint<T>(db: Database, name: string, fn: () => Promise<T>): Promise<T> {
+  if (!db.isTransaction) return fn();
+  await sql`savepoint ${sql.id(name)}`.execute(db);
+  try {
+    const result = await fn();
+    await sql`release savepoint ${sql.id(name)}`.execute(db);
+    return result;
+  } catch (err) {
+    await sql`rollback to savepoint ${sql.id(name)}`.execute(db);
+    throw err;
+  }
 }

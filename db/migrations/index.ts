@@ -4,6 +4,7 @@ import * as media from './2026-11-22T0100_media';
 import * as commerce from './2026-11-22T0200_commerce';
 import * as realtime from './2026-11-22T0300_realtime';
 import * as leaders from './2026-11-22T0400_leaders';
+import * as leaderInvites from './2026-11-22T0535_leader_invites';
 
 /**
  * Every migration, by its timestamped name. Imported statically so the same list works
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T0200_commerce': commerce,
   '2026-11-22T0300_realtime': realtime,
   '2026-11-22T0400_leaders': leaders,
+  '2026-11-22T0535_leader_invites': leaderInvites,
 };

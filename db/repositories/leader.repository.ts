@@ -35,6 +35,34 @@ export async function insertLeaderUnlessApplied(
   return inserted ?? null;
 }
 
+/** Rewrites what a not-yet-approved leader told the shop about themselves. */
+export async function updateLeaderProfile(
+  db: Database,
+  opts: {
+    shopId: string;
+    leaderId: string;
+    from: LeaderStatus[];
+    displayName: string;
+    community: string | null;
+    pickupAddress: string | null;
+    pickupHours: string | null;
+  },
+): Promise<LeaderRow | undefined> {
+  return db
+    .updateTable('leaders')
+    .set({
+      display_name: opts.displayName,
+      community: opts.community,
+      pickup_address: opts.pickupAddress,
+      pickup_hours: opts.pickupHours,
+    })
+    .where('id', '=', opts.leaderId)
+    .where('shop_id', '=', opts.shopId)
+    .where('status', 'in', opts.from)
+    .returningAll()
+    .executeTakeFirst();
+}
+
 export async function findLeader(
   db: Database,
   shopId: string,
