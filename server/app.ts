@@ -9,6 +9,7 @@ import { loadSession } from './middleware/session';
 import { authRoutes } from './routes/auth.routes';
 import { docsRoutes } from './routes/docs.routes';
 import { healthRoutes } from './routes/health.routes';
+import { leaderInviteRoutes } from './routes/leader-invite.routes';
 import { leaderRoutes } from './routes/leader.routes';
 import { meRoutes } from './routes/me.routes';
 import { referralRoutes } from './routes/referral.routes';
@@ -87,6 +88,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/api/shops', moderationRoutes());
   app.route('/api/docs', docsRoutes());
   app.route('/api', leaderRoutes());
+  app.route('/api', leaderInviteRoutes());
   app.route('/s', referralRoutes());
   app.route('/api', streamRoutes());
   app.route('/api/livekit', livekitWebhookRoutes());

@@ -21,6 +21,15 @@ export const errorStatus = {
   offer_closed: 409,
   invalid_transition: 409,
   pickup_code_used: 409,
+  /** a leader invitation is single use, and this one has been accepted */
+  invite_used: 409,
+  /** accepting an invitation to a shop one already leads for */
+  already_leader: 409,
+  /** a suspended leader cannot reinstate themselves through an invitation */
+  leader_suspended: 403,
+  invite_expired: 410,
+  /** the owner withdrew the invitation */
+  invite_revoked: 410,
   idempotency_conflict: 422,
   payload_too_large: 413,
   unsupported_media_type: 415,

@@ -17,7 +17,7 @@ import { createRouter, displayName, errors, jsonBody, jsonContent, z } from '../
 
 export const VISITOR_COOKIE = 'linli_vid';
 
-const LeaderSchema = z
+export const LeaderSchema = z
   .object({
     id: z.string(),
     shopId: z.string(),
@@ -54,6 +54,14 @@ const LeaderParams = z.object({ shopId: z.uuid(), leaderId: z.uuid() });
 const Rate = z.strictObject({ commissionRate: z.number().min(0).max(1) });
 const optionalText = (max: number) => z.string().trim().min(1).max(max).optional();
 
+/** What a resident tells the shop about themselves, applying or accepting an invitation. */
+export const LeaderProfileBody = z.strictObject({
+  displayName,
+  community: optionalText(60),
+  pickupAddress: optionalText(200),
+  pickupHours: optionalText(100),
+});
+
 /** The origin links are built on: the configured one, or this request's. */
 export function publicOrigin(c: Context<AppEnv>): string {
   return c.var.deps.config.ORIGIN ?? new URL(c.req.url).origin;
@@ -85,14 +93,7 @@ export function leaderRoutes() {
       summary: 'Apply to become a leader (团长) of a shop',
       request: {
         params: ShopParams,
-        body: jsonBody(
-          z.strictObject({
-            displayName,
-            community: optionalText(60),
-            pickupAddress: optionalText(200),
-            pickupHours: optionalText(100),
-          }),
-        ),
+        body: jsonBody(LeaderProfileBody),
       },
       responses: {
         201: jsonContent(z.object({ leader: LeaderSchema }), 'The application, pending'),

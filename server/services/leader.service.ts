@@ -1,5 +1,5 @@
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
-import type { Database } from '../../db/database';
+import { inSavepoint, type Database } from '../../db/database';
 import type { LeaderRow } from '../../db/schema';
 import {
   findLastClick,
@@ -153,19 +153,36 @@ export async function approveLeader(
   const rate = rateToDecimal(commissionRate);
   const current = await findLeader(db, shopId, leaderId);
   if (!current) throw new AppError('not_found', 'No such leader.');
-  // a leader keeps their code (and every link already shared) across suspensions
+  const row = await approveWithCode(db, current, rate, ['pending', 'suspended', 'declined']);
+  if (!row) throw new AppError('conflict', 'This leader is already approved.');
+  return leaderRowToLeader(row);
+}
+
+/**
+ * The one way a leader becomes approved — by the owner, or by accepting an invitation: the
+ * rate is set and a code allocated, so links, posters, the pickup point and the ledger work
+ * the same either way. A leader keeps their code (and every link already shared) across
+ * suspensions. Undefined when the leader was no longer in one of `from`. Safe inside a
+ * transaction: a code collision is retried behind a savepoint.
+ */
+export async function approveWithCode(
+  db: Database,
+  current: LeaderRow,
+  rate: string,
+  from: LeaderRow['status'][],
+): Promise<LeaderRow | undefined> {
   for (let attempt = 0; attempt < 5; attempt += 1) {
     try {
-      const row = await transitionLeader(db, {
-        shopId,
-        leaderId,
-        from: ['pending', 'suspended', 'declined'],
-        to: 'approved',
-        code: current.code ?? newLeaderCode(),
-        commissionRate: rate,
-      });
-      if (!row) throw new AppError('conflict', 'This leader is already approved.');
-      return leaderRowToLeader(row);
+      return await inSavepoint(db, 'approve_leader', () =>
+        transitionLeader(db, {
+          shopId: current.shop_id,
+          leaderId: current.id,
+          from,
+          to: 'approved',
+          code: current.code ?? newLeaderCode(),
+          commissionRate: rate,
+        }),
+      );
     } catch (err) {
       const duplicate = err instanceof Error && /leaders_code_key|duplicate key/.test(err.message);
       if (!duplicate || current.code) throw err;
