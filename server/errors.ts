@@ -19,6 +19,14 @@ export const errorStatus = {
   sold_out: 409,
   limit_exceeded: 409,
   offer_closed: 409,
+  /** the stream has ended: nothing about it can change any more */
+  stream_ended: 409,
+  /** the stream is live: only its title can still change */
+  stream_started: 409,
+  /** an offer's quantity cannot go below the units already sold or held */
+  quantity_below_sold: 409,
+  /** an offer's group terms cannot change once anyone has ordered on it */
+  offer_has_orders: 409,
   invalid_transition: 409,
   pickup_code_used: 409,
   /** a leader invitation is single use, and this one has been accepted */

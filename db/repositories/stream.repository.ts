@@ -24,6 +24,32 @@ export async function listShopsOfOwner(db: Database, ownerId: string): Promise<S
     .execute();
 }
 
+/** What an owner may change about a stream; absent fields stay as they are. */
+export interface StreamEdit {
+  title?: string;
+  scheduled_at?: Date | null;
+  cover_url?: string | null;
+}
+
+/**
+ * Edits a stream only while it is in one of `inStatus` (a conditional update, so an edit
+ * racing with going live or ending cannot land on the wrong state); undefined when it was not.
+ */
+export async function updateStream(
+  db: Database,
+  streamId: string,
+  edit: StreamEdit,
+  inStatus: readonly StreamRow['status'][],
+): Promise<StreamRow | undefined> {
+  return db
+    .updateTable('streams')
+    .set(edit)
+    .where('id', '=', streamId)
+    .where('status', 'in', [...inStatus])
+    .returningAll()
+    .executeTakeFirst();
+}
+
 /** scheduled → live, once; undefined when the stream was not scheduled. */
 export async function markStreamLive(
   db: Database,

@@ -31,6 +31,20 @@ export interface OfferUpdatePayload {
   /** Units (or buyers) counted towards the group threshold; 0 for non-group offers. */
   groupCount: number;
   status: 'open' | 'sold_out' | 'group_reached' | 'group_failed' | 'closed';
+  /**
+   * The offer's terms, sent when the owner edits it (stock-only updates from orders leave
+   * them out: a client keeps the last terms it heard, or its own read, until new ones come).
+   */
+  terms?: OfferTerms;
+}
+
+/** What the owner can change about an offer after putting it on sale. */
+export interface OfferTerms {
+  priceCents: number;
+  quantity: number;
+  perBuyerLimit: number | null;
+  groupMin: number | null;
+  groupDeadline: string | null;
 }
 
 export interface GroupReachedPayload {
@@ -39,6 +53,14 @@ export interface GroupReachedPayload {
   productName: string;
   groupCount: number;
   groupMin: number;
+}
+
+/** The owner edited the stream: its title, and while scheduled its time and cover. */
+export interface StreamUpdatePayload {
+  streamId: string;
+  title: string;
+  scheduledAt: string | null;
+  coverUrl: string | null;
 }
 
 export interface StreamStatusPayload {
@@ -56,6 +78,7 @@ export interface ServerToClientEvents {
   'offer:pinned': (payload: { streamId: string; offerId: string | null }) => void;
   'group:reached': (payload: GroupReachedPayload) => void;
   'stream:status': (payload: StreamStatusPayload) => void;
+  'stream:update': (payload: StreamUpdatePayload) => void;
   'stream:segment': (payload: { streamId: string; segment: Segment | null; at: string }) => void;
   viewers: (payload: { streamId: string; count: number }) => void;
   /** The stream's total likes, sent at most twice a second. */

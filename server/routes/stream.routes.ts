@@ -6,6 +6,7 @@ import {
   SEGMENTS,
   acceptCohost,
   createStream,
+  editStream,
   endStream,
   getMyStage,
   getStreamView,
@@ -59,19 +60,29 @@ const StreamParams = z.object({ streamId: z.uuid() });
 const ShopParams = z.object({ shopId: z.uuid() });
 const StreamUserParams = z.object({ streamId: z.uuid(), userId: z.uuid() });
 
+const StreamTitle = z
+  .string()
+  .trim()
+  .min(1)
+  .max(80)
+  .regex(/^[^\p{Cc}\p{Cf}]+$/u, 'must not contain control characters');
+const CoverUrl = z.url({ protocol: /^https?$/ }).max(500);
+
 const CreateStreamBody = z.strictObject({
-  title: z
-    .string()
-    .trim()
-    .min(1)
-    .max(80)
-    .regex(/^[^\p{Cc}\p{Cf}]+$/u, 'must not contain control characters'),
+  title: StreamTitle,
   scheduledAt: z.iso.datetime({ offset: true }).optional(),
-  coverUrl: z
-    .url({ protocol: /^https?$/ })
-    .max(500)
-    .optional(),
+  coverUrl: CoverUrl.optional(),
 });
+
+const EditStreamBody = z
+  .strictObject({
+    title: StreamTitle.optional(),
+    /** null: no set time ("coming soon") */
+    scheduledAt: z.iso.datetime({ offset: true }).nullable().optional(),
+    coverUrl: CoverUrl.nullable().optional(),
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), 'nothing to change')
+  .openapi('StreamEdit');
 
 const TokenBody = z.strictObject({ role: z.enum(['host', 'viewer']).optional() });
 
@@ -112,6 +123,42 @@ export function streamRoutes() {
       const body = c.req.valid('json');
       const stream = await createStream(c.var.deps.db, user, c.req.valid('param').shopId, body);
       return c.json({ stream }, 201);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/streams/{streamId}',
+      tags: ['streams'],
+      summary: 'Edit a stream (owner): everything while scheduled, only the title once live',
+      description:
+        'Watchers hear of the change by `stream:update`; the calendar file follows the new time.',
+      request: { params: StreamParams, body: jsonBody(EditStreamBody) },
+      responses: {
+        200: jsonContent(StreamEnvelope, 'The stream as it is now'),
+        ...errors(
+          'validation_failed',
+          'malformed_json',
+          'bad_request',
+          'unauthenticated',
+          'forbidden',
+          'not_found',
+          'stream_started',
+          'stream_ended',
+          'conflict',
+        ),
+      },
+    }),
+    async (c) => {
+      const user = requireAccount(c);
+      const stream = await editStream(
+        c.var.deps,
+        user,
+        c.req.valid('param').streamId,
+        c.req.valid('json'),
+      );
+      return c.json({ stream }, 200);
     },
   );
 

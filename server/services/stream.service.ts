@@ -24,6 +24,7 @@ import {
   markStreamLive,
   recordWebhookEvent,
   revokeCohost,
+  updateStream,
   upsertCohostInvite,
   userExists,
 } from '../../db/repositories/stream.repository';
@@ -106,6 +107,82 @@ export async function createStream(
     cover_url: input.coverUrl ?? null,
   });
   return streamRowToSummary(row);
+}
+
+export interface StreamEditInput {
+  title?: string | undefined;
+  scheduledAt?: string | null | undefined;
+  coverUrl?: string | null | undefined;
+}
+
+/** How far in the past a new start time may be (a clock a little behind the server's). */
+const RESCHEDULE_SLACK_MS = 60_000;
+
+/**
+ * The owner edits a stream. While it is scheduled everything can change; once live only
+ * the title (viewers already came at the announced time); once ended nothing. The update is
+ * conditional on the state it was checked in, so an edit racing "go live" or "end" is
+ * refused rather than applied to the wrong state. Watchers hear of it by `stream:update`;
+ * when live, the room's metadata carries the new title too.
+ */
+export async function editStream(
+  deps: StreamDeps,
+  user: User,
+  streamId: string,
+  input: StreamEditInput,
+  now = new Date(),
+): Promise<StreamSummary> {
+  const { stream } = await loadOwnedStream(deps.db, user, streamId);
+  const schedule = input.scheduledAt !== undefined || input.coverUrl !== undefined;
+  const refuse = (status: StreamRow['status']): never => {
+    switch (status) {
+      case 'ended':
+        throw new AppError('stream_ended', 'This stream has ended; it can no longer be edited.');
+      case 'live':
+        throw new AppError('stream_started', 'This stream is live; only its title can change.');
+      case 'scheduled':
+        throw new AppError('conflict', 'The stream changed meanwhile; try again.');
+    }
+  };
+  if (stream.status === 'ended' || (schedule && stream.status === 'live')) refuse(stream.status);
+  const scheduledAt =
+    input.scheduledAt === undefined || input.scheduledAt === null
+      ? input.scheduledAt
+      : new Date(input.scheduledAt);
+  if (scheduledAt && scheduledAt.getTime() < now.getTime() - RESCHEDULE_SLACK_MS) {
+    throw new AppError('bad_request', 'The new start time is in the past.');
+  }
+  const row = await updateStream(
+    deps.db,
+    stream.id,
+    {
+      ...(input.title !== undefined ? { title: input.title } : {}),
+      ...(scheduledAt !== undefined ? { scheduled_at: scheduledAt } : {}),
+      ...(input.coverUrl !== undefined ? { cover_url: input.coverUrl } : {}),
+    },
+    schedule ? ['scheduled'] : ['scheduled', 'live'],
+  );
+  if (!row) return refuse((await loadStream(deps.db, stream.id)).stream.status);
+  if (row.status === 'live' && input.title !== undefined) {
+    const segment = await currentSegment(deps.db, row.id);
+    try {
+      await deps.media.updateRoomMetadata(
+        roomName(row.id),
+        roomMetadata(row, segment?.segment ?? null),
+      );
+    } catch (err) {
+      // The record is what counts; viewers hear of it through the realtime event too.
+      deps.logger.warn({ err, streamId }, 'could not update the room metadata');
+    }
+  }
+  const summary = streamRowToSummary(row);
+  deps.realtime.publish(row.id, 'stream:update', {
+    streamId: row.id,
+    title: summary.title,
+    scheduledAt: summary.scheduledAt,
+    coverUrl: summary.coverUrl,
+  });
+  return summary;
 }
 
 async function viewerCount(db: Database, stream: StreamRow, shop: ShopRow): Promise<number> {
