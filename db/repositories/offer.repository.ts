@@ -1,5 +1,6 @@
+import { sql, type Transaction } from 'kysely';
 import type { Database } from '../database';
-import type { NewOfferRow, OfferRow } from '../schema';
+import type { DB, NewOfferRow, OfferRow } from '../schema';
 
 export interface StreamOfferView {
   id: string;
@@ -110,4 +111,83 @@ export async function closeOffer(db: Database, offerId: string): Promise<OfferRo
     .returningAll()
     .executeTakeFirst();
   return row ?? null;
+}
+
+/** An offer as its editor needs it: with its stream's state and its product's stock. */
+export interface LockedOfferRow extends OfferRow {
+  stream_status: 'scheduled' | 'live' | 'ended';
+  product_stock: number;
+}
+
+/**
+ * The offer, its row locked until the transaction ends. Every order takes this same row
+ * lock when it takes stock (its conditional update of `remaining`), so while it is held the
+ * units sold cannot move and no order can be written on the offer.
+ */
+export async function lockStreamOffer(
+  trx: Transaction<DB>,
+  streamId: string,
+  offerId: string,
+): Promise<LockedOfferRow | undefined> {
+  return (
+    trx
+      .selectFrom('offers')
+      .innerJoin('streams', 'streams.id', 'offers.stream_id')
+      .innerJoin('products', 'products.id', 'offers.product_id')
+      .selectAll('offers')
+      .select(['streams.status as stream_status', 'products.stock as product_stock'])
+      .where('offers.id', '=', offerId)
+      .where('offers.stream_id', '=', streamId)
+      // the lock an UPDATE takes: it does not block the key-share lock of an order's FK
+      .forNoKeyUpdate('offers')
+      .executeTakeFirst()
+  );
+}
+
+/** Whether any order, in any state, was ever placed on the offer. */
+export async function offerHasOrders(trx: Transaction<DB>, offerId: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom('orders')
+    .select('id')
+    .where('offer_id', '=', offerId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** What an owner may change about an offer; absent fields stay as they are. */
+export interface OfferTermsUpdate {
+  price_cents?: number;
+  quantity?: number;
+  per_buyer_limit?: number | null;
+  group_min?: number | null;
+  group_deadline?: Date | null;
+}
+
+/**
+ * Changes an offer's terms. A new quantity moves `remaining` by the same amount, so the
+ * units sold or held (quantity − remaining) stay exactly as they are and
+ * sold + remaining = quantity still holds. The update is conditional on the new quantity
+ * covering those units, evaluated on the row as it is when the update gets its lock (and
+ * CHECK offers_remaining_in_range backs it): undefined when it does not.
+ */
+export async function updateOfferTerms(
+  trx: Transaction<DB>,
+  offerId: string,
+  terms: OfferTermsUpdate,
+): Promise<OfferRow | undefined> {
+  const { quantity, ...rest } = terms;
+  let query = trx
+    .updateTable('offers')
+    .set({
+      ...rest,
+      ...(quantity !== undefined
+        ? { quantity, remaining: sql<number>`remaining + (${quantity}::int - quantity)` }
+        : {}),
+    })
+    .where('id', '=', offerId);
+  if (quantity !== undefined) {
+    query = query.where(sql<boolean>`quantity - remaining <= ${quantity}::int`);
+  }
+  return query.returningAll().executeTakeFirst();
 }

@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { requireAccount } from '../middleware/session';
 import { createRouter, errors, jsonBody, jsonContent, z } from '../openapi';
-import { closeStreamOffer, createOffer, pinOffer } from '../services/offer.service';
+import { closeStreamOffer, createOffer, editOffer, pinOffer } from '../services/offer.service';
 
 export const OfferSchema = z
   .object({
@@ -18,14 +18,33 @@ export const OfferSchema = z
   })
   .openapi('Offer');
 
+const PriceCents = z.number().int().min(0).max(100_000_000);
+const Quantity = z.number().int().min(1).max(100_000);
+const GroupMin = z.number().int().min(2).max(100_000);
+const GroupDeadline = z.iso.datetime({ offset: true });
+const PerBuyerLimit = z.number().int().min(1).max(1000);
+
 const CreateOfferBody = z.strictObject({
   productId: z.uuid(),
-  priceCents: z.number().int().min(0).max(100_000_000),
-  quantity: z.number().int().min(1).max(100_000),
-  groupMin: z.number().int().min(2).max(100_000).optional(),
-  groupDeadline: z.iso.datetime({ offset: true }).optional(),
-  perBuyerLimit: z.number().int().min(1).max(1000).optional(),
+  priceCents: PriceCents,
+  quantity: Quantity,
+  groupMin: GroupMin.optional(),
+  groupDeadline: GroupDeadline.optional(),
+  perBuyerLimit: PerBuyerLimit.optional(),
 });
+
+const EditOfferBody = z
+  .strictObject({
+    priceCents: PriceCents.optional(),
+    quantity: Quantity.optional(),
+    /** null: no limit */
+    perBuyerLimit: PerBuyerLimit.nullable().optional(),
+    /** null together with groupDeadline null: no longer a group buy */
+    groupMin: GroupMin.nullable().optional(),
+    groupDeadline: GroupDeadline.nullable().optional(),
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), 'nothing to change')
+  .openapi('OfferEdit');
 
 const StreamParams = z.object({ streamId: z.uuid() });
 const OfferParams = z.object({ streamId: z.uuid(), offerId: z.uuid() });
@@ -60,6 +79,47 @@ export function offerRoutes() {
         c.req.valid('json'),
       );
       return c.json({ offer }, 201);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/streams/{streamId}/offers/{offerId}',
+      tags: ['offers'],
+      summary:
+        'Edit an offer (owner): price, quantity, per-buyer limit; group terms before any order',
+      description:
+        'The quantity can never go below the units already sold or held (409 quantity_below_sold); ' +
+        'units sold stay sold, so sold + remaining = quantity holds. Viewers hear `offer:update` ' +
+        'with the new terms.',
+      request: { params: OfferParams, body: jsonBody(EditOfferBody) },
+      responses: {
+        200: jsonContent(z.object({ offer: OfferSchema }), 'The offer as it is now'),
+        ...errors(
+          'validation_failed',
+          'malformed_json',
+          'bad_request',
+          'unauthenticated',
+          'forbidden',
+          'not_found',
+          'stream_ended',
+          'offer_closed',
+          'quantity_below_sold',
+          'offer_has_orders',
+        ),
+      },
+    }),
+    async (c) => {
+      const { streamId, offerId } = c.req.valid('param');
+      const offer = await editOffer(
+        c.var.deps,
+        requireAccount(c),
+        streamId,
+        offerId,
+        c.req.valid('json'),
+      );
+      return c.json({ offer }, 200);
     },
   );
 

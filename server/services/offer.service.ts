@@ -5,13 +5,21 @@ import {
   findStreamOffer,
   findStreamOwnership,
   insertOffer,
+  lockStreamOffer,
+  offerHasOrders,
   setPinnedOffer,
+  updateOfferTerms,
+  type OfferTermsUpdate,
 } from '../../db/repositories/offer.repository';
+import { insertOutbox } from '../../db/repositories/outbox.repository';
 import { findProduct } from '../../db/repositories/product.repository';
 import type { AppDeps } from '../context';
 import { AppError } from '../errors';
 import { scheduleGroupDeadline } from '../jobs/commerce.jobs';
+import type { OfferTerms } from '../realtime/events';
 import type { User } from './auth.service';
+import { offerStatus } from './order.service';
+import { publishCommitted, toOutbox } from './outbox.service';
 
 export interface Offer {
   id: string;
@@ -140,4 +148,137 @@ export async function closeStreamOffer(
     status: 'closed',
   });
   return offerRowToOffer(closed);
+}
+
+export interface OfferEditInput {
+  priceCents?: number | undefined;
+  quantity?: number | undefined;
+  /** null: no limit */
+  perBuyerLimit?: number | null | undefined;
+  /** null (with groupDeadline null): no longer a group buy */
+  groupMin?: number | null | undefined;
+  groupDeadline?: string | null | undefined;
+}
+
+export function offerRowToTerms(row: OfferRow): OfferTerms {
+  return {
+    priceCents: row.price_cents,
+    quantity: row.quantity,
+    perBuyerLimit: row.per_buyer_limit,
+    groupMin: row.group_min,
+    groupDeadline: row.group_deadline?.toISOString() ?? null,
+  };
+}
+
+/**
+ * The owner edits an offer: live price, quantity, per-buyer limit at any time before the
+ * stream ends; group threshold and deadline only while no order was ever placed on it (the
+ * orders already placed were placed on those terms). All checks and the update run under
+ * the offer's row lock, the lock every order takes to take stock, so the quantity can never
+ * go below the units sold or held, and `offer:update` (with the new terms) goes out through
+ * the outbox after commit.
+ *
+ * Orders already past their stock step keep the price and limit they read: a price change
+ * applies to orders placed after it.
+ */
+export async function editOffer(
+  deps: Pick<AppDeps, 'db' | 'realtime' | 'logger'>,
+  owner: User,
+  streamId: string,
+  offerId: string,
+  input: OfferEditInput,
+  now = new Date(),
+): Promise<Offer> {
+  const { db } = deps;
+  await ownedStream(db, owner, streamId);
+  const groupChange = input.groupMin !== undefined || input.groupDeadline !== undefined;
+  const { row, outbox, deadlineMoved } = await db.transaction().execute(async (trx) => {
+    const offer = await lockStreamOffer(trx, streamId, offerId);
+    if (!offer) throw new AppError('not_found', 'No such offer in this stream.');
+    if (offer.stream_status === 'ended') {
+      throw new AppError('stream_ended', 'The stream has ended; its offers can no longer change.');
+    }
+    if (offer.closed_at) throw new AppError('offer_closed', 'This offer is closed.');
+    if (offer.group_failed_at) {
+      throw new AppError('offer_closed', 'This group buy did not reach its threshold in time.');
+    }
+    const sold = offer.quantity - offer.remaining;
+    const quantity = input.quantity ?? offer.quantity;
+    if (quantity < sold) {
+      throw new AppError(
+        'quantity_below_sold',
+        `${sold} already sold or held; the quantity cannot go below that.`,
+      );
+    }
+    // The rule of createOffer: an offer never promises more than the shop has. Lowering is
+    // always allowed, even when the product's stock has since fallen below the offer.
+    if (quantity > offer.quantity && quantity > offer.product_stock) {
+      throw new AppError(
+        'bad_request',
+        `Only ${offer.product_stock} in stock for this product; lower the quantity.`,
+      );
+    }
+    let groupMin = offer.group_min;
+    let deadline = offer.group_deadline;
+    if (groupChange) {
+      if (await offerHasOrders(trx, offer.id)) {
+        throw new AppError(
+          'offer_has_orders',
+          'People have already ordered on these group terms; they can no longer change.',
+        );
+      }
+      if (input.groupMin !== undefined) groupMin = input.groupMin;
+      if (input.groupDeadline !== undefined) {
+        deadline = input.groupDeadline === null ? null : new Date(input.groupDeadline);
+      }
+      if ((groupMin === null) !== (deadline === null)) {
+        throw new AppError(
+          'bad_request',
+          'A group threshold needs a deadline, and a deadline a threshold.',
+        );
+      }
+      if (deadline && input.groupDeadline && deadline.getTime() <= now.getTime()) {
+        throw new AppError('bad_request', 'The group deadline must be in the future.');
+      }
+    }
+    if (groupMin !== null && groupMin > quantity) {
+      throw new AppError('bad_request', 'The group threshold cannot exceed the quantity on offer.');
+    }
+    const terms: OfferTermsUpdate = {
+      ...(input.priceCents !== undefined ? { price_cents: input.priceCents } : {}),
+      ...(input.quantity !== undefined ? { quantity: input.quantity } : {}),
+      ...(input.perBuyerLimit !== undefined ? { per_buyer_limit: input.perBuyerLimit } : {}),
+      ...(groupChange ? { group_min: groupMin, group_deadline: deadline } : {}),
+    };
+    const updated = await updateOfferTerms(trx, offer.id, terms);
+    // unreachable while the lock is held; the conditional update says so if it ever is not
+    if (!updated) throw new AppError('quantity_below_sold', 'Units were sold meanwhile.');
+    const rows = await insertOutbox(
+      trx,
+      toOutbox(streamId, [
+        {
+          event: 'offer:update',
+          payload: {
+            streamId,
+            offerId: updated.id,
+            remaining: updated.remaining,
+            groupCount: updated.group_min === null ? 0 : updated.quantity - updated.remaining,
+            status: offerStatus(updated),
+            terms: offerRowToTerms(updated),
+          },
+        },
+      ]),
+    );
+    const moved =
+      groupChange && deadline !== null && deadline.getTime() !== offer.group_deadline?.getTime();
+    return { row: updated, outbox: rows, deadlineMoved: moved };
+  });
+  publishCommitted(db, deps.realtime, outbox, (err) =>
+    deps.logger.error({ err }, 'outbox delete failed'),
+  );
+  // A job still queued for the old time finds the deadline not yet passed and does nothing;
+  // when the queue keeps that job instead (one per offer), the overdue-group sweep catches
+  // an earlier deadline within seconds.
+  if (deadlineMoved && row.group_deadline) await scheduleGroupDeadline(row.id, row.group_deadline);
+  return offerRowToOffer(row);
 }

@@ -42,6 +42,15 @@ const offerUpdate = z.object({
   remaining: z.number(),
   groupCount: z.number(),
   status: z.enum(['open', 'sold_out', 'group_reached', 'group_failed', 'closed']),
+  terms: z
+    .object({
+      priceCents: z.number(),
+      quantity: z.number(),
+      perBuyerLimit: z.number().nullable(),
+      groupMin: z.number().nullable(),
+      groupDeadline: z.string().nullable(),
+    })
+    .optional(),
 });
 const groupReached = z.object({
   streamId: z.string(),
