@@ -15,6 +15,7 @@ import type { StreamForRealtime } from '../../db/repositories/comment.repository
 import type { AppDeps } from '../context';
 import { AppError } from '../errors';
 import { isSameOrigin } from '../middleware/edge';
+import { VISITOR_COOKIE } from '../routes/leader.routes';
 import { userRowToUser, type User } from '../services/auth.service';
 import {
   deleteComment,
@@ -43,7 +44,10 @@ export const RECOVERY_WINDOW_MS = 2 * 60_000;
 interface InterServerEvents {}
 
 interface SocketData {
-  user: User;
+  /** null: a visitor without a session, who watches but cannot post, like or moderate */
+  user: User | null;
+  /** who this socket counts as in the viewer count: the user, else the visitor cookie */
+  viewerKey: string;
   stream: StreamForRealtime | null;
   canModerate: boolean;
 }
@@ -150,22 +154,26 @@ export async function attachRealtime(server: HttpServer, deps: AppDeps): Promise
   );
   const likeLimiter = limiter('like', 10, 1);
 
+  // Everyone may watch: a socket without a valid session joins read-only (comments, stock,
+  // orders, viewers arrive; posting, liking and moderating need a session, a guest nickname
+  // being enough). A signed-in socket carries its user.
   io.use((socket, next) => {
-    const cookies = parseCookies(socket.request.headers.cookie ?? '', SESSION_COOKIE);
+    const cookies = parseCookies(socket.request.headers.cookie ?? '');
     const token = cookies[SESSION_COOKIE];
+    const visitor = cookies[VISITOR_COOKIE];
+    const anonymousKey = `visitor:${visitor && /^[a-z0-9-]{16,64}$/.test(visitor) ? visitor : socket.id}`;
+    socket.data.stream = null;
+    socket.data.canModerate = false;
     if (!token) {
-      next(new Error('unauthenticated'));
+      socket.data.user = null;
+      socket.data.viewerKey = anonymousKey;
+      next();
       return;
     }
     validateSessionToken(db, token, config.SESSION_DAYS).then(
       (session) => {
-        if (!session) {
-          next(new Error('unauthenticated'));
-          return;
-        }
-        socket.data.user = userRowToUser(session.user);
-        socket.data.stream = null;
-        socket.data.canModerate = false;
+        socket.data.user = session ? userRowToUser(session.user) : null;
+        socket.data.viewerKey = session ? session.user.id : anonymousKey;
         next();
       },
       (err: unknown) => {
@@ -174,6 +182,12 @@ export async function attachRealtime(server: HttpServer, deps: AppDeps): Promise
       },
     );
   });
+
+  const signedIn = (socket: RealtimeSocket): User => {
+    const user = socket.data.user;
+    if (!user) throw new AppError('unauthenticated', 'Pick a nickname (or sign in) first.');
+    return user;
+  };
 
   // Viewer counts: recounted at most once a second per stream, as distinct users.
   const pendingViewerCounts = new Map<string, NodeJS.Timeout>();
@@ -189,8 +203,8 @@ export async function attachRealtime(server: HttpServer, deps: AppDeps): Promise
             // people watching: the shop's owner in the studio is not one of them
             const count = new Set(
               sockets
-                .filter((s) => s.data.user.id !== s.data.stream?.ownerId)
-                .map((s) => s.data.user.id),
+                .filter((s) => s.data.user?.id !== s.data.stream?.ownerId)
+                .map((s) => s.data.viewerKey),
             ).size;
             io.to(streamRoom(streamId)).emit('viewers', { streamId, count });
           })
@@ -222,7 +236,7 @@ export async function attachRealtime(server: HttpServer, deps: AppDeps): Promise
         .fetchSockets()
         .then((sockets) => {
           for (const s of sockets) {
-            if (s.data.user.id === removed.data.userId) s.leave(streamRoom(streamId));
+            if (s.data.user?.id === removed.data.userId) s.leave(streamRoom(streamId));
           }
           scheduleViewerCount(streamId);
         })
@@ -288,10 +302,11 @@ export async function attachRealtime(server: HttpServer, deps: AppDeps): Promise
               'A comment is {text} of at most 200 characters.',
             );
           const stream = inStream();
+          const user = signedIn(socket);
           // malformed comments are refused before they cost the writer a rate-limit point
           normaliseCommentText(parsed.data.text);
           try {
-            await commentLimiter.consume(socket.data.user.id);
+            await commentLimiter.consume(user.id);
           } catch (err) {
             if (err instanceof RateLimiterRes) {
               throw new AppError(
@@ -301,7 +316,7 @@ export async function attachRealtime(server: HttpServer, deps: AppDeps): Promise
             }
             throw err;
           }
-          const comment = await postComment(db, socket.data.user, stream, parsed.data.text);
+          const comment = await postComment(db, user, stream, parsed.data.text);
           io.to(streamRoom(stream.id)).emit('comment:new', comment);
           reply(ack, { ok: true, id: comment.id });
         } catch (err) {
@@ -315,7 +330,8 @@ export async function attachRealtime(server: HttpServer, deps: AppDeps): Promise
       void (async () => {
         const parsed = LikePayload.safeParse(raw);
         const stream = socket.data.stream;
-        if (!parsed.success || !stream) return;
+        // hearts need a session too, so an anonymous script cannot inflate them
+        if (!parsed.success || !stream || !socket.data.user) return;
         try {
           await likeLimiter.consume(socket.data.user.id);
         } catch {
@@ -331,7 +347,7 @@ export async function attachRealtime(server: HttpServer, deps: AppDeps): Promise
           const parsed = DeletePayload.safeParse(raw);
           if (!parsed.success) throw new AppError('validation_failed', 'Invalid comment id.');
           const stream = inStream();
-          await deleteComment(db, socket.data.user, stream, parsed.data.id);
+          await deleteComment(db, signedIn(socket), stream, parsed.data.id);
           io.to(streamRoom(stream.id)).emit('comment:deleted', {
             id: parsed.data.id,
             streamId: stream.id,
@@ -350,10 +366,10 @@ export async function attachRealtime(server: HttpServer, deps: AppDeps): Promise
           if (!parsed.success)
             throw new AppError('validation_failed', 'Mute needs a user id and 1–1440 minutes.');
           const stream = inStream();
-          const until = await muteUser(db, socket.data.user, stream, parsed.data);
+          const until = await muteUser(db, signedIn(socket), stream, parsed.data);
           const targets = await io.in(streamRoom(stream.id)).fetchSockets();
           for (const target of targets) {
-            if (target.data.user.id === parsed.data.userId) {
+            if (target.data.user?.id === parsed.data.userId) {
               target.emit('user:muted', { streamId: stream.id, until: until.toISOString() });
             }
           }
@@ -371,7 +387,7 @@ export async function attachRealtime(server: HttpServer, deps: AppDeps): Promise
           if (!parsed.success) throw new AppError('validation_failed', 'Remove needs a user id.');
           const stream = inStream();
           // also disconnects them from LiveKit and refuses them a token from now on
-          await removeStreamParticipant(deps, socket.data.user, stream.id, parsed.data.userId);
+          await removeStreamParticipant(deps, signedIn(socket), stream.id, parsed.data.userId);
           reply(ack, { ok: true });
         } catch (err) {
           if (!(err instanceof AppError)) logger.error({ err }, 'user:remove failed');

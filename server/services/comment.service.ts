@@ -87,18 +87,19 @@ async function refuseRemoved(db: Database, user: User, streamId: string): Promis
   }
 }
 
+/** `user` is null for a visitor without a session: they watch, but cannot post or moderate. */
 export async function joinStream(
   db: Database,
-  user: User,
+  user: User | null,
   streamId: string,
 ): Promise<JoinedStream> {
   const stream = await findStreamForRealtime(db, streamId);
   if (!stream) throw new AppError('not_found', 'No such stream.');
-  await refuseRemoved(db, user, streamId);
+  if (user) await refuseRemoved(db, user, streamId);
   const [rows, likes, moderator] = await Promise.all([
     listRecentComments(db, streamId, RECENT_COMMENTS),
     findLikeCount(db, streamId),
-    canModerate(db, user, stream),
+    user ? canModerate(db, user, stream) : false,
   ]);
   return {
     stream,

@@ -80,6 +80,11 @@ describe('a hostile comment corpus', () => {
     const trouble = watchForTrouble(viewerContext);
     const viewer = await viewerContext.newPage();
     await viewer.goto(`${baseUrl}/live/${streamId}`);
+    // signed out, the resident already watches the room: the stored comments arrive
+    await expect
+      .poll(() => viewer.getByTestId('comment').count(), { timeout: 15_000 })
+      .toBe(STORED.length);
+    await viewer.waitForSelector('html[data-hydrated]');
     await viewer.getByTestId('nickname-input').fill('好奇的邻居');
     await viewer.getByTestId('nickname-submit').click();
     await viewer.getByTestId('comment-input').waitFor();

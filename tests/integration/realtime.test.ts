@@ -45,14 +45,45 @@ afterAll(async () => {
 });
 
 describe('socket.io handshake', () => {
-  it('refuses a socket without a session', async () => {
-    expect(await refusal(openSocket(served.url))).toBe('unauthenticated');
+  it('lets a visitor without a session watch the room, but not post, like or moderate', async () => {
+    const visitor = openSocket(served.url);
+    sockets.push(visitor);
+    await connected(visitor);
+    const answer = await ask(visitor, 'stream:join', { streamId });
+    expect(answer).toMatchObject({ ok: true, canModerate: false });
+    const seen = collect(visitor, 'comment:new');
+
+    const author = await joined(await guest('看客'));
+    expect(await ask(author.socket, 'comment:send', { text: '新鲜吗' })).toMatchObject({
+      ok: true,
+    });
+    await until(() => seen.some((c) => c.text === '新鲜吗'), 5000, 'comment at the visitor');
+
+    expect(await ask(visitor, 'comment:send', { text: '匿名' })).toMatchObject({
+      error: { code: 'unauthenticated' },
+    });
+    const commentId = seen.find((c) => c.text === '新鲜吗')?.id;
+    expect(await ask(visitor, 'comment:delete', { id: commentId })).toMatchObject({
+      error: { code: 'unauthenticated' },
+    });
+    // nothing the visitor tried was stored
+    const stored = await served.db
+      .selectFrom('comments')
+      .select('text')
+      .where('stream_id', '=', streamId)
+      .where('text', '=', '匿名')
+      .execute();
+    expect(stored).toEqual([]);
   });
 
-  it('refuses a forged session cookie', async () => {
-    expect(
-      await refusal(openSocket(served.url, { cookie: `linli_session=${'a'.repeat(32)}` })),
-    ).toBe('unauthenticated');
+  it('treats a forged session cookie as no session: watch only', async () => {
+    const socket = openSocket(served.url, { cookie: `linli_session=${'a'.repeat(32)}` });
+    sockets.push(socket);
+    await connected(socket);
+    expect(await ask(socket, 'stream:join', { streamId })).toMatchObject({ ok: true });
+    expect(await ask(socket, 'comment:send', { text: '伪造' })).toMatchObject({
+      error: { code: 'unauthenticated' },
+    });
   });
 
   it('refuses a foreign Origin, even with a valid session', async () => {
@@ -361,8 +392,29 @@ describe('events from the services', () => {
       .where('id', '=', stream.id)
       .executeTakeFirstOrThrow();
     expect(row.like_count).toBe(4);
+    // a visitor without a session counts too (once per visitor cookie)
+    const visitorCookie = `linli_vid=${crypto.randomUUID()}`;
+    const anonymous = [
+      openSocket(served.url, { cookie: visitorCookie }),
+      openSocket(served.url, { cookie: visitorCookie }),
+    ];
+    sockets.push(...anonymous);
+    for (const s of anonymous) {
+      await connected(s);
+      await ask(s, 'stream:join', { streamId: stream.id });
+    }
+    await until(() => counts.at(-1)?.count === 3, 5000, 'two people and a visitor');
+    // an anonymous heart is dropped: likes need a session
+    anonymous[0]?.emit('like', { count: 5 });
     third.disconnect();
-    await until(() => counts.at(-1)?.count === 1, 5000, 'one viewer left');
+    await until(() => counts.at(-1)?.count === 2, 5000, 'one person and the visitor left');
+    await new Promise((r) => setTimeout(r, 700)); // past the next like flush (every 500 ms)
+    const after = await served.db
+      .selectFrom('streams')
+      .select('like_count')
+      .where('id', '=', stream.id)
+      .executeTakeFirstOrThrow();
+    expect(after.like_count).toBe(4);
   });
 });
 
