@@ -11,12 +11,15 @@ const PointParams = z.object({ shopId: z.uuid(), pickupPointId: z.uuid() });
 const PrepareSchema = z
   .object({
     pickupPointId: z.string(),
+    today: z.string().openapi({ description: "The shop's today (YYYY-MM-DD, Asia/Shanghai)" }),
     totals: z.array(z.object({ productName: z.string(), quantity: z.number().int() })),
     buyers: z.array(
       z.object({
         buyerName: z.string(),
         phone: z.string(),
         pickupCode: z.string(),
+        dueOn: z.string(),
+        overdue: z.boolean(),
         items: z.array(z.object({ productName: z.string(), quantity: z.number().int() })),
       }),
     ),
@@ -91,7 +94,10 @@ export function pickupRoutes() {
       method: 'get',
       path: '/shops/{shopId}/pickup-points/{pickupPointId}/prepare',
       tags: ['pickup'],
-      summary: 'What to pack for whom at a pickup point (printable)',
+      summary: 'What to pack for whom at a pickup point today (printable)',
+      description:
+        'Confirmed orders not yet picked up that are due today or overdue. An order is due ' +
+        'from the later of the day it was confirmed and the day its stream airs.',
       request: { params: PointParams },
       responses: {
         200: jsonContent(PrepareSchema, 'The list'),

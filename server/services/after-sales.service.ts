@@ -8,11 +8,11 @@ import {
   findOrderListRow,
   lockOrder,
   lockOrderByCode,
-  listShopOrders,
   returnStock,
   transitionOrder,
 } from '../../db/repositories/order.repository';
 import { insertOutbox, type OutboxRow } from '../../db/repositories/outbox.repository';
+import { listOrdersToPrepare } from '../../db/repositories/pickup.repository';
 import {
   insertRefundRequestUnlessOpen,
   listShopRefundRequests,
@@ -135,42 +135,65 @@ export async function redeemPickup(
   return detail(deps.db, orderId);
 }
 
+/**
+ * Days ("due today", "overdue") are counted in the shops' time zone: every shop is a
+ * physical place in China (the web app shows times in the same zone).
+ */
+export const SHOP_TIME_ZONE = 'Asia/Shanghai';
+
 export interface PrepareList {
   pickupPointId: string;
+  /** The shop's today, YYYY-MM-DD: the list holds what is due on it or before. */
+  today: string;
   totals: { productName: string; quantity: number }[];
   buyers: {
     buyerName: string;
     phone: string;
     pickupCode: string;
+    /** YYYY-MM-DD: the day the order became due for pickup */
+    dueOn: string;
+    /** due before today and still not picked up: worth a call */
+    overdue: boolean;
     items: { productName: string; quantity: number }[];
   }[];
 }
 
-/** What to pack for whom at one pickup point: confirmed orders not yet picked up. */
+/**
+ * What to pack for whom at one pickup point today. An owner opening this in the morning
+ * expects the confirmed orders still waiting to be collected that are due today, plus the
+ * overdue ones (due earlier, never collected: the goods are still on the shelf and the buyer
+ * needs a call), and not the pre-orders of a stream that airs on a later day, nor group
+ * orders still waiting to form, nor anything picked up, cancelled or refunded. An order is
+ * due from the later of the day it was confirmed and the day its stream airs. The owner's
+ * dashboard counts the same list, so its numbers match the packing list it links to.
+ */
 export async function toPrepare(
   db: Database,
   staff: User,
   shopId: string,
   pickupPointId: string,
+  now = new Date(),
 ): Promise<PrepareList> {
   const { leaderId } = await assertPickupStaff(db, staff, shopId);
   const pointLeader = pickupPointId === shopId ? null : pickupPointId;
   if (leaderId && pointLeader !== leaderId) {
     throw new AppError('forbidden', "Leaders see only their own point's list.");
   }
-  const rows = await listShopOrders(db, shopId, {
-    states: ['confirmed', 'ready'],
-    pickupLeaderId: pointLeader,
-    limit: 5_000,
+  const rows = await listOrdersToPrepare(db, shopId, pointLeader, {
+    now,
+    timeZone: SHOP_TIME_ZONE,
   });
+  const today = dayIn(now, SHOP_TIME_ZONE);
   const totals = new Map<string, number>();
   const byCode = new Map<string, PrepareList['buyers'][number]>();
-  for (const r of [...rows].reverse()) {
+  for (const r of rows) {
     totals.set(r.product_name, (totals.get(r.product_name) ?? 0) + r.quantity);
     const entry = byCode.get(r.pickup_code) ?? {
       buyerName: r.buyer_name,
       phone: r.phone,
       pickupCode: r.pickup_code,
+      dueOn: r.due_on,
+      overdue: r.due_on < today,
       items: [],
     };
     entry.items.push({ productName: r.product_name, quantity: r.quantity });
@@ -178,9 +201,21 @@ export async function toPrepare(
   }
   return {
     pickupPointId,
+    today,
     totals: [...totals].map(([productName, quantity]) => ({ productName, quantity })),
     buyers: [...byCode.values()].sort((a, b) => a.buyerName.localeCompare(b.buyerName, 'zh-CN')),
   };
+}
+
+/** The calendar day of `at` in `timeZone`, as YYYY-MM-DD. */
+export function dayIn(at: Date, timeZone: string): string {
+  // en-CA formats dates as YYYY-MM-DD
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(at);
 }
 
 /** The buyer asks for a refund with a reason (and optionally a photo of the problem). */

@@ -32,3 +32,35 @@ export function formatDateTime(iso: string, locale: Locale): string | null {
   if (Number.isNaN(date.getTime())) return null;
   return dateTimeFormatter(locale).format(date);
 }
+
+const dayFormatters = new Map<Locale, Intl.DateTimeFormat>();
+
+/** A calendar day (YYYY-MM-DD, already in the shops' zone): "11月19日周三" / "Wed, Nov 19". */
+export function formatDay(day: string, locale: Locale): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return day;
+  let formatter = dayFormatters.get(locale);
+  if (formatter === undefined) {
+    // the day is a date, not an instant: format it at noon UTC, read back in UTC
+    formatter = new Intl.DateTimeFormat(locale, {
+      timeZone: 'UTC',
+      month: 'short',
+      day: 'numeric',
+      weekday: 'short',
+    });
+    dayFormatters.set(locale, formatter);
+  }
+  return formatter.format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12)));
+}
+
+/**
+ * An instant as the value of an <input type="datetime-local"> ("2025-11-22T19:30"), in the
+ * browser's zone: the form turns it back with `new Date(value)`, which reads it in that zone.
+ */
+export function toDateTimeInput(iso: string | null): string {
+  if (iso === null) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}`;
+}

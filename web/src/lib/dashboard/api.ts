@@ -22,7 +22,9 @@ export const parsePickupPoints = parser(z.object({ pickupPoints: z.array(PickupP
 const Prepare = z.object({
   pickupPointId: z.string(),
   totals: z.array(z.object({ productName: z.string(), quantity: z.number() })),
-  buyers: z.array(z.object({ buyerName: z.string(), pickupCode: z.string() })),
+  buyers: z.array(
+    z.object({ buyerName: z.string(), pickupCode: z.string(), overdue: z.boolean() }),
+  ),
 });
 export type PrepareList = z.infer<typeof Prepare>;
 export const parsePrepare = parser(Prepare);
