@@ -103,6 +103,13 @@ describe('ordering on a phone', () => {
     // the shop's pickup screen takes the typed code
     const owner = await ownerContext.newPage();
     await owner.goto(`${baseUrl}/shop-admin/${shopId}/pickup`);
+    // the owner has every tab of the shop's back office
+    expect(await owner.locator('nav.tabs a').allTextContents()).toEqual([
+      '订单',
+      '核销',
+      '售后',
+      '商品',
+    ]);
     await screenshot(owner, 'order-pickup-screen-phone');
     await owner.getByTestId('pickup-input').fill(code);
     await owner.getByTestId('pickup-submit').click();
