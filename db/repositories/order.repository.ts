@@ -125,6 +125,20 @@ export async function buyerUnitsOnOffer(
 }
 
 /**
+ * Serialises one buyer's orders on one offer (other buyers are not held up) until the
+ * transaction ends, so the units they already hold are counted exactly before a new order.
+ */
+export async function lockBuyerOnOffer(
+  trx: Transaction<DB>,
+  offerId: string,
+  buyerId: string,
+): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`order:${offerId}:${buyerId}`}, 0))`.execute(
+    trx,
+  );
+}
+
+/**
  * Marks the group reached, once: only the transaction holding the offer's row lock that
  * finds group_reached_at still null gets true.
  */
@@ -394,8 +408,8 @@ function isOutboxEvent(
 }
 
 /**
- * An order on an offer with no per-buyer limit and no group, as ONE statement (so one
- * implicit transaction and one round trip while the offer's row is locked): the conditional
+ * An order on an offer with no group, as ONE statement (so one round trip while the offer's
+ * row is locked; a per-buyer limit is checked before it, see placeOrder): the conditional
  * stock update, the order, its pending commission and its two outbox events are written
  * together or not at all. Null when the stock or the offer's state refused it.
  */

@@ -9,6 +9,7 @@ import {
   findOrderByIdempotencyKey,
   insertOrder,
   isUniqueViolation,
+  lockBuyerOnOffer,
   markGroupFailed,
   markGroupReached,
   placeSimpleOrder,
@@ -244,13 +245,16 @@ export async function placeOrder(
   });
   const totalCents = offer.price_cents * input.quantity;
 
-  const simple = offer.per_buyer_limit === null && offer.group_min === null;
+  // Offers without a group take the one-statement path; a per-buyer limit is checked first
+  // under a lock on this buyer and offer only, so the offer's row stays locked for a single
+  // statement even in a flash sale. Group offers need the transaction below.
+  const simple = offer.group_min === null;
+  const limit = offer.per_buyer_limit;
 
   for (let attempt = 0; ; attempt++) {
     try {
       if (simple) {
-        // The common case in one statement: see placeSimpleOrder.
-        const placed = await placeSimpleOrder(db, {
+        const order = {
           buyerName: maskName(buyer.name),
           order: {
             id: randomUUID(),
@@ -271,7 +275,23 @@ export async function placeOrder(
             idempotency_key: idempotencyKey ?? null,
             request_hash: idempotencyKey ? hash : null,
           },
-        });
+        };
+        const placed =
+          limit === null
+            ? await placeSimpleOrder(db, order)
+            : await db.transaction().execute(async (trx) => {
+                await lockBuyerOnOffer(trx, offer.offer_id, buyer.id);
+                const held = await buyerUnitsOnOffer(trx, offer.offer_id, buyer.id);
+                if (held + input.quantity > limit) {
+                  throw new Refusal(
+                    new AppError(
+                      'limit_exceeded',
+                      `At most ${limit} per buyer for this offer; you already have ${held}.`,
+                    ),
+                  );
+                }
+                return placeSimpleOrder(trx, order);
+              });
         if (!placed) {
           const now = await findOfferForOrder(db, streamId, input.offerId);
           const why = now ? closedReason(now, new Date()) : null;

@@ -53,6 +53,28 @@ describe('stock never oversells', () => {
     expect(events.filter((e) => e === 'offer:update')).toHaveLength(50);
   });
 
+  it('one buyer tapping 30 times at once gets exactly their limit, and 1,000 buyers get theirs', async () => {
+    const shop = await makeShop(app, db);
+    const offerId = await makeOffer(db, shop, { quantity: 10_000, perBuyerLimit: 2 });
+    const [eager] = await makeBuyers(app, 1);
+    const taps = await Promise.all(
+      Array.from({ length: 30 }, () => order(eager!, shop.streamId, { offerId })),
+    );
+    expect(taps.filter((a) => a.status === 201)).toHaveLength(2);
+    for (const a of taps.filter((t) => t.status !== 201)) {
+      expect(a).toMatchObject({ status: 409, error: { code: 'limit_exceeded' } });
+    }
+    // a flash sale with a limit of 1: 100 units, 300 buyers, all at once
+    const flash = await makeOffer(db, shop, { quantity: 100, perBuyerLimit: 1 });
+    const buyers = await makeBuyers(app, 300);
+    const answers = await Promise.all(
+      buyers.map((b) => order(b, shop.streamId, { offerId: flash })),
+    );
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(100);
+    expect(answers.filter((a) => a.error?.code === 'sold_out')).toHaveLength(200);
+    expect((await offerRow(flash)).remaining).toBe(0);
+  });
+
   it('random quantities and per-buyer limits: sold + remaining = initial, limits hold', async () => {
     await fc.assert(
       fc.asyncProperty(
