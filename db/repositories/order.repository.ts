@@ -57,6 +57,82 @@ export async function findOfferForOrder(
     .executeTakeFirst();
 }
 
+export interface OfferForBuyerRow extends OfferForOrderRow {
+  /** This buyer's order under the request's Idempotency-Key, if one exists. */
+  existing_order_id: string | null;
+  /** The leader of this buyer's last click on the shop within its attribution window. */
+  last_click_leader_id: string | null;
+}
+
+/**
+ * findOfferForOrder plus what placing an order needs to know about the buyer, in one round
+ * trip: an order already made under this Idempotency-Key, and the leader of their last
+ * click within the shop's attribution window (by account, or by visitor cookie).
+ */
+export async function findOfferForBuyer(
+  db: Database,
+  streamId: string,
+  offerId: string,
+  buyer: { id: string; idempotencyKey: string | null; visitorKey: string | null },
+): Promise<OfferForBuyerRow | undefined> {
+  const { id: buyerId, idempotencyKey, visitorKey } = buyer;
+  return db
+    .selectFrom('offers')
+    .innerJoin('streams', 'streams.id', 'offers.stream_id')
+    .innerJoin('products', 'products.id', 'offers.product_id')
+    .innerJoin('shops', 'shops.id', 'streams.shop_id')
+    .select((eb) => [
+      'offers.id as offer_id',
+      'offers.stream_id',
+      'streams.shop_id',
+      'shops.owner_id',
+      'shops.attribution_days',
+      'streams.status as stream_status',
+      'products.name as product_name',
+      'offers.price_cents',
+      'offers.quantity',
+      'offers.remaining',
+      'offers.per_buyer_limit',
+      'offers.group_min',
+      'offers.group_deadline',
+      'offers.group_reached_at',
+      'offers.group_failed_at',
+      'offers.closed_at',
+      (idempotencyKey === null
+        ? sql<string | null>`null::uuid`
+        : eb
+            .selectFrom('orders')
+            .select('orders.id')
+            .where('orders.buyer_id', '=', buyerId)
+            .where('orders.idempotency_key', '=', idempotencyKey)
+      ).as('existing_order_id'),
+      eb
+        .selectFrom('leader_clicks')
+        .select('leader_clicks.leader_id')
+        .whereRef('leader_clicks.shop_id', '=', 'streams.shop_id')
+        .where(
+          'leader_clicks.created_at',
+          '>=',
+          sql<Date>`now() - make_interval(days => ${sql.ref('shops.attribution_days')})`,
+        )
+        .where((w) =>
+          visitorKey
+            ? w.or([
+                w('leader_clicks.user_id', '=', buyerId),
+                w('leader_clicks.visitor_key', '=', visitorKey),
+              ])
+            : w('leader_clicks.user_id', '=', buyerId),
+        )
+        .orderBy('leader_clicks.created_at', 'desc')
+        .orderBy('leader_clicks.id', 'desc')
+        .limit(1)
+        .as('last_click_leader_id'),
+    ])
+    .where('offers.id', '=', offerId)
+    .where('offers.stream_id', '=', streamId)
+    .executeTakeFirst();
+}
+
 export interface TakenStock {
   quantity: number;
   remaining: number;

@@ -24,6 +24,8 @@ export async function resolveAttribution(
     visitorKey?: string | undefined;
     /** The shop's window when the caller already has it (saves a query per order). */
     attributionDays?: number | undefined;
+    /** The buyer's last click in the window, when already read (see attributeOrder). */
+    lastClickLeaderId?: string | null | undefined;
   },
 ): Promise<Attribution | null> {
   let attributionDays = input.attributionDays;
@@ -38,6 +40,9 @@ export async function resolveAttribution(
     buyerId: input.buyerId,
     visitorKey: input.visitorKey ?? null,
     ref: input.ref,
+    ...(input.lastClickLeaderId === undefined
+      ? {}
+      : { lastClickLeaderId: input.lastClickLeaderId }),
   });
 }
 

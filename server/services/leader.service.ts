@@ -378,6 +378,12 @@ export async function attributeOrder(
     visitorKey: string | null;
     ref?: string | undefined;
     now?: Date;
+    /**
+     * The buyer's last click in the window when the caller already read it (the order path
+     * reads it with the offer, in the same query): the leader's id, or null for none.
+     * Undefined: look it up here.
+     */
+    lastClickLeaderId?: string | null;
   },
 ): Promise<{ leaderId: string; rate: string } | null> {
   const now = input.now ?? new Date();
@@ -403,14 +409,18 @@ export async function attributeOrder(
     }
   }
   if (!leader) {
-    const since = new Date(now.getTime() - input.attributionDays * 86_400_000);
-    const last = await findLastClick(db, {
-      shopId: input.shopId,
-      userId: input.buyerId,
-      visitorKey: input.visitorKey,
-      since,
-    });
-    if (last) leader = await findLeader(db, input.shopId, last.leaderId);
+    let lastLeaderId = input.lastClickLeaderId;
+    if (lastLeaderId === undefined) {
+      const since = new Date(now.getTime() - input.attributionDays * 86_400_000);
+      const last = await findLastClick(db, {
+        shopId: input.shopId,
+        userId: input.buyerId,
+        visitorKey: input.visitorKey,
+        since,
+      });
+      lastLeaderId = last?.leaderId ?? null;
+    }
+    if (lastLeaderId) leader = await findLeader(db, input.shopId, lastLeaderId);
   }
   if (!leader || leader.status !== 'approved' || leader.commission_rate === null) return null;
   if (leader.user_id === input.buyerId) return null;

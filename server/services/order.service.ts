@@ -5,6 +5,7 @@ import {
   buyerUnitsOnOffer,
   cancelPendingGroupOrders,
   confirmPendingGroupOrders,
+  findOfferForBuyer,
   findOfferForOrder,
   findOrderByIdempotencyKey,
   insertOrder,
@@ -212,11 +213,17 @@ export async function placeOrder(
 ): Promise<{ order: Order; replayed: boolean }> {
   const { db } = deps;
   const hash = requestHash(streamId, input);
-  const [existing, offer] = await Promise.all([
-    idempotencyKey ? findOrderByIdempotencyKey(db, buyer.id, idempotencyKey) : undefined,
-    findOfferForOrder(db, streamId, input.offerId),
-  ]);
-  if (existing) return replay(existing, hash);
+  // One round trip: the offer, a previous order under this key, the buyer's last click.
+  const offer = await findOfferForBuyer(db, streamId, input.offerId, {
+    id: buyer.id,
+    idempotencyKey: idempotencyKey ?? null,
+    visitorKey: input.visitorKey ?? null,
+  });
+  if (idempotencyKey && (!offer || offer.existing_order_id)) {
+    // a repeat (possibly of an order on an offer since gone): answer with the first order
+    const existing = await findOrderByIdempotencyKey(db, buyer.id, idempotencyKey);
+    if (existing) return replay(existing, hash);
+  }
   if (!offer) throw new AppError('not_found', 'No such offer in this stream.');
   const closed = closedReason(offer, new Date());
   if (closed) throw new AppError('offer_closed', closed);
@@ -242,6 +249,7 @@ export async function placeOrder(
     ref: input.ref,
     visitorKey: input.visitorKey,
     attributionDays: offer.attribution_days,
+    lastClickLeaderId: offer.last_click_leader_id,
   });
   const totalCents = offer.price_cents * input.quantity;
 

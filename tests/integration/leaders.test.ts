@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { recordClickUnlessRecent } from '../../db/repositories/leader.repository';
 import { attributeOrder } from '../../server/services/leader.service';
 import { buildTestApp, Client, ORIGIN } from '../helpers/app';
+import { makeBuyers, makeLeader, makeOffer, makeShop, order } from '../helpers/commerce';
 import { makeAccount, makeShopWithStream } from '../helpers/factories';
 
 const { app, db } = buildTestApp();
@@ -163,6 +164,52 @@ describe('attribution rules', () => {
       now: new Date(now.getTime() + 1000),
     });
     expect(later?.leaderId).toBe(leaders[1]!.id);
+  });
+
+  it('applies the same window, last click and visitor cookie to orders placed through the API', async () => {
+    // the order path reads the last click in the same query as the offer; same rules
+    const shop = await makeShop(app, db);
+    await db
+      .updateTable('shops')
+      .set({ attribution_days: 7 })
+      .where('id', '=', shop.shopId)
+      .execute();
+    const offerId = await makeOffer(db, shop, { quantity: 100 });
+    const [early, late] = [
+      await makeLeader(app, db, shop.shopId),
+      await makeLeader(app, db, shop.shopId),
+    ];
+    const [outside, inside, anonymous] = await makeBuyers(app, 3);
+    const userId = async (c: typeof outside) =>
+      ((await (await c!.get('/api/me')).json()) as { user: { id: string } }).user.id;
+    const now = Date.now();
+    await click(
+      shop.shopId,
+      early.leaderId,
+      'v-out',
+      await userId(outside),
+      new Date(now - 7 * DAY - 5000),
+    );
+    expect((await order(outside!, shop.streamId, { offerId })).order?.leaderId).toBeNull();
+
+    await click(
+      shop.shopId,
+      early.leaderId,
+      'v-in-1',
+      await userId(inside),
+      new Date(now - 7 * DAY + 5000),
+    );
+    await click(shop.shopId, late.leaderId, 'v-in-2', await userId(inside), new Date(now - DAY));
+    expect((await order(inside!, shop.streamId, { offerId })).order?.leaderId).toBe(late.leaderId);
+
+    // clicked before signing in: found through the visitor cookie the browser keeps
+    const visitor = crypto.randomUUID();
+    await click(shop.shopId, early.leaderId, visitor, null, new Date(now - 60_000));
+    expect((await order(anonymous!, shop.streamId, { offerId })).order?.leaderId).toBeNull();
+    anonymous!.cookies.set('linli_vid', visitor);
+    expect((await order(anonymous!, shop.streamId, { offerId })).order?.leaderId).toBe(
+      early.leaderId,
+    );
   });
 
   it('attributes by ref even when the visitor cookie is missing', async () => {
