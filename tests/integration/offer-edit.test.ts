@@ -282,8 +282,8 @@ describe('changing the quantity while orders pour in', () => {
   for (const kind of ['simple', 'with a per-buyer limit'] as const) {
     it(`never oversells, keeps sold + remaining = quantity, refuses below sold (${kind})`, async () => {
       const shop = await makeShop(app, db);
-      // the two order paths: one statement (no limit, no group), or a transaction with the
-      // per-buyer check under the offer's lock
+      // with and without a per-buyer limit: the order service checks a limit before it
+      // takes stock, so the two take different paths to the offer's row
       const offerId = await makeOffer(db, shop, {
         quantity: 60,
         perBuyerLimit: kind === 'simple' ? null : 3,

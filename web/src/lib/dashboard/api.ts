@@ -81,6 +81,7 @@ const StudioStream = z.object({
     offers: z.array(
       z.object({
         id: z.string(),
+        productId: z.string(),
         productName: z.string(),
         priceCents: z.number().int(),
         quantity: z.number(),

@@ -74,6 +74,67 @@ export const parseLeaderBoard = parser(
   z.object({ leaders: z.array(z.object({ leader: Leader, stats: Stats })) }),
 );
 
+const InviteStatus = z.enum(['open', 'accepted', 'revoked', 'expired']);
+export type InviteStatus = z.infer<typeof InviteStatus>;
+
+const Invite = z.object({
+  id: z.string(),
+  shopId: z.string(),
+  note: z.string().nullable(),
+  commissionRate: z.number(),
+  status: InviteStatus,
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  acceptedAt: z.string().nullable(),
+  leaderId: z.string().nullable(),
+  leaderName: z.string().nullable(),
+});
+export type Invite = z.infer<typeof Invite>;
+
+const InvitePreview = z.object({
+  shop: z.object({
+    id: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    address: z.string().nullable(),
+  }),
+  note: z.string().nullable(),
+  commissionRate: z.number(),
+  expiresAt: z.string(),
+  viewer: z
+    .object({
+      owner: z.boolean(),
+      leaderStatus: LeaderStatus.nullable(),
+      acceptedByYou: z.boolean(),
+    })
+    .nullable(),
+});
+export type InvitePreview = z.infer<typeof InvitePreview>;
+
+export const parseInvites = parser(z.object({ invites: z.array(Invite) }));
+export const parseInviteEnvelope = parser(z.object({ invite: Invite }));
+export const parseCreatedInvite = parser(z.object({ invite: Invite, link: z.string() }));
+export const parseInvitePreview = parser(z.object({ invite: InvitePreview }));
+
+/** The answers an invitation link can give besides an open invitation. */
+export type ClosedInvite = 'used' | 'expired' | 'revoked' | 'unknown';
+
+export function closedInviteReason(code: string): ClosedInvite | null {
+  switch (code) {
+    case 'invite_used':
+      return 'used';
+    case 'invite_expired':
+      return 'expired';
+    case 'invite_revoked':
+      return 'revoked';
+    case 'not_found':
+    case 'validation_failed':
+      return 'unknown';
+    default:
+      return null;
+  }
+}
+
 /** 0.08 → "8%" */
 export function formatRate(rate: number | null): string {
   if (rate === null) return '—';

@@ -1,15 +1,22 @@
 import { error, redirect } from '@sveltejs/kit';
-import { parseLeaderBoard } from '#lib/leader/api.ts';
+import { parseInvites, parseLeaderBoard } from '#lib/leader/api.ts';
 import { apiGet } from '#lib/server/api.ts';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-  const result = await apiGet(
-    event,
-    `/api/shops/${encodeURIComponent(event.params.shopId)}/leaders`,
-    parseLeaderBoard,
-  );
-  if (result.ok) return { shopId: event.params.shopId, leaders: result.data.leaders };
+  const shop = encodeURIComponent(event.params.shopId);
+  const [result, invites] = await Promise.all([
+    apiGet(event, `/api/shops/${shop}/leaders`, parseLeaderBoard),
+    apiGet(event, `/api/shops/${shop}/leader-invites`, parseInvites),
+  ]);
+  if (result.ok) {
+    return {
+      shopId: event.params.shopId,
+      leaders: result.data.leaders,
+      // the same owner check as the board: if the board loads, so do these
+      invites: invites.ok ? invites.data.invites : [],
+    };
+  }
   if (result.error.code === 'unauthenticated') {
     redirect(303, `/login?redirectTo=${encodeURIComponent(event.url.pathname)}`);
   }
