@@ -142,7 +142,9 @@ describe('a leader brings a neighbour who orders', () => {
     // the leader's packing list for their point shows it; the leader hands it over there
     const centre = leader.url();
     await leader.getByTestId('leader-prepare').click();
-    await leader.getByText('砂糖橘').first().waitFor();
+    // the list loads after the page: wait for its row, not for text the centre also shows
+    await leader.getByTestId('prepare-buyer').first().waitFor();
+    expect(await leader.getByTestId('prepare-buyer').first().textContent()).toContain('砂糖橘');
     await screenshot(leader, 'leader-prepare-phone');
     await leader.goto(`${baseUrl}/shop-admin/${shop!.id}/pickup`);
     await leader.locator('html[data-hydrated]').waitFor({ state: 'attached' });
