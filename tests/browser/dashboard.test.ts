@@ -214,6 +214,13 @@ describe('editing a plan', () => {
           .replace(/\.\d+Z$/, 'Z')}`,
       );
       await screenshot(watch, `watch-edited-${name}`);
+      // an edit made while the page is open reaches it without a reload (signed out too)
+      await watch.locator('[data-realtime=joined]').waitFor({ state: 'attached' });
+      await call('patch', `/api/streams/${scheduledId}`, { title: '周日试吃会：改到下午' });
+      await expect
+        .poll(() => card.locator('h1').textContent(), { timeout: 10_000 })
+        .toBe('周日试吃会：改到下午');
+      expect(await watch.title()).toContain('周日试吃会：改到下午');
 
       // live: the owner changes the pinned offer's price; the watcher's card follows at once
       const liveId = (

@@ -10,6 +10,7 @@ import type {
   Segment,
   ServerToClientEvents,
   StreamStatusPayload,
+  StreamUpdatePayload,
 } from '../../../server/realtime/events.ts';
 
 export type { CommentPayload, OfferUpdatePayload, OrderNewPayload, Segment };
@@ -39,10 +40,14 @@ export class StreamRealtime {
   segment = $state<Segment | null>(null);
   status = $state<StreamStatusPayload['status'] | null>(null);
   celebration = $state<GroupReachedPayload | null>(null);
+  /** The stream's title, time and cover as the owner last edited them, while watching. */
+  streamEdit = $state<StreamUpdatePayload | null>(null);
   canModerate = $state(false);
   /** ISO time until which the shop muted this user here, if it did. */
   mutedUntil = $state<string | null>(null);
   connection = $state<ConnectionState>('connecting');
+  /** In the stream's room (the server accepted the join): events from now on arrive. */
+  joined = $state(false);
 
   #socket: StreamSocket | null = null;
   #bubbleKey = 0;
@@ -74,6 +79,7 @@ export class StreamRealtime {
       if (!socket.recovered) this.#join();
     });
     socket.on('disconnect', (reason) => {
+      this.joined = false;
       this.connection = reason === 'io client disconnect' ? 'offline' : 'reconnecting';
     });
     socket.on('connect_error', (err) => {
@@ -111,6 +117,9 @@ export class StreamRealtime {
       this.status = status;
       if (segment !== undefined) this.segment = segment;
     });
+    socket.on('stream:update', (update) => {
+      this.streamEdit = update;
+    });
     socket.on('stream:segment', ({ segment }) => {
       this.segment = segment;
     });
@@ -128,6 +137,7 @@ export class StreamRealtime {
   #join(): void {
     this.#socket?.emit('stream:join', { streamId: this.streamId }, (answer) => {
       if ('error' in answer) return;
+      this.joined = true;
       this.comments = answer.comments;
       this.likes = answer.likes;
       this.canModerate = answer.canModerate;
