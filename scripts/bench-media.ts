@@ -293,6 +293,12 @@ async function timeline(page: Page): Promise<Record<string, number>> {
       ? { html: nav.responseEnd, interactive: nav.domInteractive }
       : {};
     for (const mark of performance.getEntriesByType('mark')) at[mark.name] ??= mark.startTime;
+    // when the last stylesheet and the last script arrived (what hydration waits for)
+    for (const r of performance.getEntriesByType('resource') as PerformanceResourceTiming[]) {
+      const kind = r.name.endsWith('.css') ? 'css' : r.name.endsWith('.js') ? 'js' : null;
+      if (kind) at[`${kind}Loaded`] = Math.max(at[`${kind}Loaded`] ?? 0, r.responseEnd);
+    }
+    if (nav) at.domContentLoaded = nav.domContentLoadedEventEnd;
     return at;
   });
 }
