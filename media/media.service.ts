@@ -45,8 +45,12 @@ export interface MediaService {
   /** Creates (or updates) the room of a stream with its metadata. */
   openRoom(room: string, metadata: RoomMetadata): Promise<void>;
   updateRoomMetadata(room: string, metadata: RoomMetadata): Promise<void>;
-  /** Closes the room: every participant is disconnected. A missing room is not an error. */
-  closeRoom(room: string): Promise<void>;
+  /**
+   * Closes the room: every participant is disconnected. With `graceMs`, participants (told
+   * over the realtime channel that the stream ended) first get that long to leave by
+   * themselves, which closes their connections cleanly. A missing room is not an error.
+   */
+  closeRoom(room: string, opts?: { graceMs?: number }): Promise<void>;
   /** A join token for `identity` with the grants of `role` in `room`. */
   token(opts: { room: string; identity: string; name: string; role: MediaRole }): Promise<string>;
   /** Disconnects a participant now; a participant not in the room is not an error. */
@@ -146,7 +150,16 @@ export function createMediaService(opts: {
         if (!isNotFound(err)) throw err;
       }
     },
-    async closeRoom(room) {
+    async closeRoom(room, { graceMs = 0 } = {}) {
+      const deadline = Date.now() + graceMs;
+      while (Date.now() < deadline) {
+        const left = await rooms.listParticipants(room).catch((err: unknown) => {
+          if (isNotFound(err)) return [];
+          throw err;
+        });
+        if (left.length === 0) break;
+        await new Promise((r) => setTimeout(r, 150));
+      }
       try {
         await rooms.deleteRoom(room);
       } catch (err) {

@@ -290,6 +290,9 @@ export async function startStream(
 }
 
 /** scheduled/live → ended: the state commits first, then the room closes (disconnecting all). */
+/** How long ending a stream waits for watchers to leave the LiveKit room by themselves. */
+const ROOM_CLOSE_GRACE_MS = 1500;
+
 export async function endStream(
   deps: StreamDeps,
   user: User,
@@ -305,7 +308,9 @@ export async function endStream(
     deps.realtime.publish(stream.id, 'stream:status', { streamId: stream.id, status: 'ended' });
   }
   try {
-    await deps.media.closeRoom(roomName(stream.id));
+    // Watchers hear 'ended' over socket.io and leave by themselves; whoever is still
+    // connected after a moment is disconnected by closing the room.
+    await deps.media.closeRoom(roomName(stream.id), { graceMs: ROOM_CLOSE_GRACE_MS });
   } catch (err) {
     // The stream is over either way; LiveKit closes the empty room by its own timeout.
     deps.logger.warn({ err, streamId }, 'could not close the LiveKit room');
