@@ -1,16 +1,31 @@
 import { createServer } from 'node:net';
 
+// Ports are picked below Linux's ephemeral range (32768–60999 by default): a port the kernel
+// handed out with listen(0) can be handed out again to any outgoing connection (PostgreSQL,
+// Chromium, livekit-server) before our server binds it, and tests then fail on EADDRINUSE.
+const LOW = 20_000;
+const HIGH = 32_000;
+const taken = new Set<number>();
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 /** A TCP port free on 127.0.0.1 right now, so parallel test runs never collide. */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = LOW + Math.floor(Math.random() * (HIGH - LOW));
+    if (taken.has(port)) continue;
+    if (await bindable(port)) {
+      taken.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port between ${LOW} and ${HIGH}`);
 }
 
 export async function freeLivekitPorts(): Promise<{
