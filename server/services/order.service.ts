@@ -171,6 +171,47 @@ function pickupCode(): string {
   return String(randomInt(0, 1_000_000)).padStart(6, '0');
 }
 
+/**
+ * What this process last learned of an offer's stock, and when (performance.now()). Used
+ * only for a request whose own read of the offer is older than that: in a flash sale the
+ * buyers queue for a database connection after reading the offer, and by the time one is
+ * theirs the stock may long be gone. They are then told at once, without a transaction.
+ * A hint never refuses a request that read the offer after the hint was taken, so stock
+ * that comes back (a refund, a cancelled group, a raised quantity) is seen by new requests.
+ */
+const stockHints = new Map<string, { remaining: number; at: number }>();
+const STOCK_HINTS_MAX = 10_000;
+
+function noteStock(offerId: string, remaining: number): void {
+  stockHints.delete(offerId);
+  stockHints.set(offerId, { remaining, at: performance.now() });
+  if (stockHints.size > STOCK_HINTS_MAX) {
+    const oldest = stockHints.keys().next().value;
+    if (oldest !== undefined) stockHints.delete(oldest);
+  }
+}
+
+function knownSoldOut(offerId: string, readAt: number, quantity: number): boolean {
+  const hint = stockHints.get(offerId);
+  return hint !== undefined && hint.at > readAt && hint.remaining < quantity;
+}
+
+function remainingIn(events: { event: string; payload: unknown }[]): number | null {
+  for (const e of events) {
+    if (e.event !== 'offer:update') continue;
+    const p = e.payload;
+    if (
+      typeof p === 'object' &&
+      p !== null &&
+      'remaining' in p &&
+      typeof p.remaining === 'number'
+    ) {
+      return p.remaining;
+    }
+  }
+  return null;
+}
+
 /** Thrown inside the transaction to roll it back; becomes an AppError outside. */
 class Refusal extends Error {
   constructor(readonly appError: AppError) {
@@ -214,6 +255,7 @@ export async function placeOrder(
   const { db } = deps;
   const hash = requestHash(streamId, input);
   // One round trip: the offer, a previous order under this key, the buyer's last click.
+  const readAt = performance.now();
   const offer = await findOfferForBuyer(db, streamId, input.offerId, {
     id: buyer.id,
     idempotencyKey: idempotencyKey ?? null,
@@ -284,29 +326,37 @@ export async function placeOrder(
             request_hash: idempotencyKey ? hash : null,
           },
         };
-        const placed =
-          limit === null
-            ? await placeSimpleOrder(db, order)
-            : await db.transaction().execute(async (trx) => {
-                await lockBuyerOnOffer(trx, offer.offer_id, buyer.id);
-                const held = await buyerUnitsOnOffer(trx, offer.offer_id, buyer.id);
-                if (held + input.quantity > limit) {
-                  throw new Refusal(
-                    new AppError(
-                      'limit_exceeded',
-                      `At most ${limit} per buyer for this offer; you already have ${held}.`,
-                    ),
-                  );
-                }
-                return placeSimpleOrder(trx, order);
-              });
+        const placed = await db.connection().execute(async (conn) => {
+          // Checked once a connection is ours (see stockHints): no statement at all for a
+          // buyer who queued behind the sale's last unit.
+          if (knownSoldOut(offer.offer_id, readAt, input.quantity)) {
+            throw new Refusal(new AppError('sold_out', 'Sold out.'));
+          }
+          if (limit === null) return placeSimpleOrder(conn, order);
+          return conn.transaction().execute(async (trx) => {
+            await lockBuyerOnOffer(trx, offer.offer_id, buyer.id);
+            const held = await buyerUnitsOnOffer(trx, offer.offer_id, buyer.id);
+            if (held + input.quantity > limit) {
+              throw new Refusal(
+                new AppError(
+                  'limit_exceeded',
+                  `At most ${limit} per buyer for this offer; you already have ${held}.`,
+                ),
+              );
+            }
+            return placeSimpleOrder(trx, order);
+          });
+        });
         if (!placed) {
           const now = await findOfferForOrder(db, streamId, input.offerId);
+          if (now) noteStock(now.offer_id, now.remaining);
           const why = now ? closedReason(now, new Date()) : null;
           throw new Refusal(
             why ? new AppError('offer_closed', why) : new AppError('sold_out', 'Sold out.'),
           );
         }
+        const left = remainingIn(placed.events);
+        if (left !== null) noteStock(offer.offer_id, left);
         publishCommitted(db, deps.realtime, placed.events, (err) =>
           deps.logger.error({ err }, 'outbox delete failed'),
         );

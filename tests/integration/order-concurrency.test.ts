@@ -75,6 +75,32 @@ describe('stock never oversells', () => {
     expect((await offerRow(flash)).remaining).toBe(0);
   });
 
+  it('after a sell-out, stock that comes back can be bought at once', async () => {
+    // the process remembers the sell-out to answer queued buyers quickly; that memory must
+    // never refuse a buyer who asks after the stock came back
+    const shop = await makeShop(app, db);
+    const offerId = await makeOffer(db, shop, { quantity: 2, perBuyerLimit: 1 });
+    const buyers = await makeBuyers(app, 5);
+    const first = await Promise.all(
+      buyers.slice(0, 3).map((b) => order(b, shop.streamId, { offerId })),
+    );
+    expect(first.filter((a) => a.status === 201)).toHaveLength(2);
+    expect(first.filter((a) => a.error?.code === 'sold_out')).toHaveLength(1);
+    const raised = await shop.owner.request(
+      'PATCH',
+      `/api/streams/${shop.streamId}/offers/${offerId}`,
+      {
+        json: { quantity: 4 },
+      },
+    );
+    expect(raised.status).toBe(200);
+    const after = await Promise.all(
+      buyers.slice(3).map((b) => order(b, shop.streamId, { offerId })),
+    );
+    expect(after.map((a) => a.status)).toEqual([201, 201]);
+    expect((await offerRow(offerId)).remaining).toBe(0);
+  });
+
   it('random quantities and per-buyer limits: sold + remaining = initial, limits hold', async () => {
     await fc.assert(
       fc.asyncProperty(
