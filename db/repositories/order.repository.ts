@@ -24,11 +24,8 @@ export interface OfferForOrderRow {
   closed_at: Date | null;
 }
 
-export async function findOfferForOrder(
-  db: Database,
-  streamId: string,
-  offerId: string,
-): Promise<OfferForOrderRow | undefined> {
+/** The offer with what an order needs of its stream, product and shop (not executed). */
+function offerForOrderQuery(db: Database, streamId: string, offerId: string) {
   return db
     .selectFrom('offers')
     .innerJoin('streams', 'streams.id', 'offers.stream_id')
@@ -53,8 +50,15 @@ export async function findOfferForOrder(
       'offers.closed_at',
     ])
     .where('offers.id', '=', offerId)
-    .where('offers.stream_id', '=', streamId)
-    .executeTakeFirst();
+    .where('offers.stream_id', '=', streamId);
+}
+
+export async function findOfferForOrder(
+  db: Database,
+  streamId: string,
+  offerId: string,
+): Promise<OfferForOrderRow | undefined> {
+  return offerForOrderQuery(db, streamId, offerId).executeTakeFirst();
 }
 
 export interface OfferForBuyerRow extends OfferForOrderRow {
@@ -76,28 +80,8 @@ export async function findOfferForBuyer(
   buyer: { id: string; idempotencyKey: string | null; visitorKey: string | null },
 ): Promise<OfferForBuyerRow | undefined> {
   const { id: buyerId, idempotencyKey, visitorKey } = buyer;
-  return db
-    .selectFrom('offers')
-    .innerJoin('streams', 'streams.id', 'offers.stream_id')
-    .innerJoin('products', 'products.id', 'offers.product_id')
-    .innerJoin('shops', 'shops.id', 'streams.shop_id')
+  return offerForOrderQuery(db, streamId, offerId)
     .select((eb) => [
-      'offers.id as offer_id',
-      'offers.stream_id',
-      'streams.shop_id',
-      'shops.owner_id',
-      'shops.attribution_days',
-      'streams.status as stream_status',
-      'products.name as product_name',
-      'offers.price_cents',
-      'offers.quantity',
-      'offers.remaining',
-      'offers.per_buyer_limit',
-      'offers.group_min',
-      'offers.group_deadline',
-      'offers.group_reached_at',
-      'offers.group_failed_at',
-      'offers.closed_at',
       (idempotencyKey === null
         ? sql<string | null>`null::uuid`
         : eb
@@ -128,8 +112,6 @@ export async function findOfferForBuyer(
         .limit(1)
         .as('last_click_leader_id'),
     ])
-    .where('offers.id', '=', offerId)
-    .where('offers.stream_id', '=', streamId)
     .executeTakeFirst();
 }
 
