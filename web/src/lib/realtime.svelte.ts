@@ -15,7 +15,7 @@ import type {
 
 export type { CommentPayload, OfferUpdatePayload, OrderNewPayload, Segment };
 
-export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'signed_out';
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
 export type AckAnswer = { ok: true; id?: string } | { error: { code: string; message: string } };
 
@@ -82,9 +82,10 @@ export class StreamRealtime {
       this.joined = false;
       this.connection = reason === 'io client disconnect' ? 'offline' : 'reconnecting';
     });
-    socket.on('connect_error', (err) => {
-      this.connection = err.message === 'unauthenticated' ? 'signed_out' : 'reconnecting';
-      if (err.message === 'unauthenticated') socket.disconnect();
+    // The handshake admits everyone (without a session, watch-only); an error here is
+    // transient and socket.io retries by itself.
+    socket.on('connect_error', () => {
+      this.connection = 'reconnecting';
     });
 
     socket.on('comment:new', (comment) => {
