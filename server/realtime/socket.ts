@@ -15,7 +15,7 @@ import type { StreamForRealtime } from '../../db/repositories/comment.repository
 import type { AppDeps } from '../context';
 import { AppError } from '../errors';
 import { isSameOrigin } from '../middleware/edge';
-import { VISITOR_COOKIE } from '../routes/leader.routes';
+import { isVisitorKey, VISITOR_COOKIE } from '../routes/leader.routes';
 import { userRowToUser, type User } from '../services/auth.service';
 import {
   deleteComment,
@@ -161,7 +161,7 @@ export async function attachRealtime(server: HttpServer, deps: AppDeps): Promise
     const cookies = parseCookies(socket.request.headers.cookie ?? '');
     const token = cookies[SESSION_COOKIE];
     const visitor = cookies[VISITOR_COOKIE];
-    const anonymousKey = `visitor:${visitor && /^[a-z0-9-]{16,64}$/.test(visitor) ? visitor : socket.id}`;
+    const anonymousKey = `visitor:${isVisitorKey(visitor) ? visitor : socket.id}`;
     socket.data.stream = null;
     socket.data.canModerate = false;
     if (!token) {

@@ -68,9 +68,14 @@ export function publicOrigin(c: Context<AppEnv>): string {
 }
 
 /** A long-lived random id for a visitor who may not have signed in yet. */
+/** A visitor cookie value as this server writes it (anything else is ignored). */
+export function isVisitorKey(value: string | undefined): value is string {
+  return value !== undefined && /^[a-z0-9-]{16,64}$/.test(value);
+}
+
 export function visitorKey(c: Context<AppEnv>): string {
   const existing = getCookie(c, VISITOR_COOKIE);
-  if (existing && /^[a-z0-9-]{16,64}$/.test(existing)) return existing;
+  if (isVisitorKey(existing)) return existing;
   const key = crypto.randomUUID();
   setCookie(c, VISITOR_COOKIE, key, {
     httpOnly: true,
