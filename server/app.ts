@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
+import { isDatabaseUnavailable } from '../db/database';
 import type { AppDeps, AppEnv } from './context';
 import { AppError } from './errors';
 import { jsonBodiesOnly, sameOriginOnly } from './middleware/edge';
@@ -24,6 +25,9 @@ import { pickupRoutes } from './routes/pickup.routes';
 import { refundRoutes } from './routes/refund.routes';
 import { exceptImageUpload, uploadRoutes } from './routes/upload.routes';
 import { analyticsRoutes } from './routes/analytics.routes';
+
+/** Seconds a client is told to wait before retrying when the database is unreachable. */
+export const RETRY_AFTER_SECONDS = 2;
 
 /** Largest JSON body the API reads. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -119,6 +123,22 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       err instanceof AppError ? err : err instanceof HTTPException ? fromHttpException(err) : null;
     if (known && known.code !== 'internal') return c.json(known.toBody(), known.status);
     const id = c.var.requestId;
+    if (isDatabaseUnavailable(err)) {
+      // A blip (restart, failover, terminated connection): nothing was half-done, since
+      // every change is one transaction; clients retry, orders with their Idempotency-Key.
+      deps.logger.warn(
+        { err, requestId: id, method: c.req.method, path: c.req.path },
+        'database unavailable',
+      );
+      c.header('Retry-After', String(RETRY_AFTER_SECONDS));
+      return c.json(
+        new AppError(
+          'unavailable',
+          `The database is not answering; try again in a moment (request ${id}).`,
+        ).toBody(),
+        503,
+      );
+    }
     deps.logger.error(
       { err, requestId: id, method: c.req.method, path: c.req.path },
       'unhandled error',

@@ -5,6 +5,7 @@ import { listOverdueGroupOffers } from '../../db/repositories/order.repository';
 import type { RealtimeBus } from '../realtime/bus';
 import { failGroupIfUnreached } from '../services/order.service';
 import { sweepOutbox } from '../services/outbox.service';
+import { scheduleHousekeeping, startHousekeepingTimer } from './housekeeping.jobs';
 
 const GROUP_DEADLINE_QUEUE = 'group-deadline';
 
@@ -32,7 +33,10 @@ export async function scheduleGroupDeadline(offerId: string, deadline: Date): Pr
  * - group deadlines on pg-boss (jobs live in PostgreSQL, so a restart loses none), one
  *   job per offer (singleton key), handled by the idempotent failGroupIfUnreached;
  * - a sweep every few seconds that fails any overdue group the queue missed (offers written
- *   before the queue existed, PGlite) and publishes outbox events a crash left behind.
+ *   before the queue existed, PGlite) and publishes outbox events a crash left behind;
+ * - hourly housekeeping (housekeeping.jobs.ts).
+ * While the database is unreachable the sweep and pg-boss log their errors and keep
+ * polling, so both resume by themselves when it is back.
  */
 export async function startCommerceJobs(
   deps: CommerceJobDeps,
@@ -54,6 +58,7 @@ export async function startCommerceJobs(
   };
 
   let boss: PgBoss | null = null;
+  let stopHousekeeping = (): void => undefined;
   const timers = new Map<string, NodeJS.Timeout>();
   if (deps.databaseUrl) {
     boss = new PgBoss({ connectionString: deps.databaseUrl, max: 4 });
@@ -82,6 +87,7 @@ export async function startCommerceJobs(
         for (const job of jobs) await failGroup(job.data.offerId);
       },
     );
+    await scheduleHousekeeping(boss, deps);
     const b = boss;
     scheduler = async (offerId, deadline) => {
       await b.send(
@@ -91,6 +97,7 @@ export async function startCommerceJobs(
       );
     };
   } else {
+    stopHousekeeping = startHousekeepingTimer(deps);
     scheduler = (offerId, deadline) => {
       clearTimeout(timers.get(offerId));
       // setTimeout holds at most ~24.8 days; the sweep catches anything later
@@ -124,7 +131,9 @@ export async function startCommerceJobs(
       for (const t of timers.values()) clearTimeout(t);
       timers.clear();
       scheduler = null;
-      await boss?.stop({ graceful: false, wait: true });
+      stopHousekeeping();
+      // a deadline job being applied finishes (it is idempotent anyway, and retried if cut)
+      await boss?.stop({ graceful: true, wait: true, timeout: 5_000 });
     },
   };
 }

@@ -109,6 +109,19 @@ export function publishCommitted(
   }, 20);
 }
 
+/**
+ * Deletes the rows already published now rather than in a moment (a stopping process).
+ * Whatever it cannot delete is republished by the next sweep: repeated, never lost.
+ */
+export async function flushOutbox(db: Database): Promise<void> {
+  const batch = pendingDeletes.get(db);
+  if (!batch) return;
+  if (batch.timer) clearTimeout(batch.timer);
+  batch.timer = null;
+  const ids = batch.ids.splice(0);
+  if (ids.length) await deleteOutbox(db, ids);
+}
+
 /** Publishes events a crashed process left behind; returns how many. */
 export async function sweepOutbox(
   db: Database,

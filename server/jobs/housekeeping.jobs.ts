@@ -1,0 +1,74 @@
+import type PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import type { Database } from '../../db/database';
+import {
+  deleteExpiredSessions,
+  deleteOldWebhookEvents,
+  forgetOldIdempotencyKeys,
+} from '../../db/repositories/housekeeping.repository';
+
+/**
+ * How long the app keeps records that only exist to make something safe for a while. The
+ * one place these retentions are stated.
+ */
+export const RETENTION = {
+  /** sessions are deleted once expired (SESSION_DAYS after sign-in); no grace */
+  expiredSessionsDays: 0,
+  /** LiveKit retries a webhook for minutes; a week of ids is far beyond any retry */
+  webhookEventDays: 7,
+  /** a client may retry an order with its Idempotency-Key for a day; kept a week */
+  idempotencyKeyDays: 7,
+} as const;
+
+const QUEUE = 'housekeeping';
+/** Every hour, at minute 17 (away from the top of the hour, when streams start). */
+const CRON = '17 * * * *';
+
+export interface HousekeepingResult {
+  sessions: number;
+  webhookEvents: number;
+  idempotencyKeys: number;
+}
+
+/** One pass: purges what has outlived its retention. Safe to run twice, or concurrently. */
+export async function runHousekeeping(db: Database): Promise<HousekeepingResult> {
+  return {
+    sessions: await deleteExpiredSessions(db),
+    webhookEvents: await deleteOldWebhookEvents(db, RETENTION.webhookEventDays),
+    idempotencyKeys: await forgetOldIdempotencyKeys(db, RETENTION.idempotencyKeyDays),
+  };
+}
+
+function logResult(logger: Logger, result: HousekeepingResult): void {
+  if (result.sessions + result.webhookEvents + result.idempotencyKeys > 0) {
+    logger.info(result, 'housekeeping: purged records past their retention');
+  }
+}
+
+/** On PostgreSQL: an hourly pg-boss schedule (one run per hour across every process). */
+export async function scheduleHousekeeping(
+  boss: PgBoss,
+  deps: { db: Database; logger: Logger },
+): Promise<void> {
+  await boss.createQueue(QUEUE, { name: QUEUE, policy: 'singleton' });
+  await boss.schedule(QUEUE, CRON);
+  await boss.work(QUEUE, async () => {
+    logResult(deps.logger, await runHousekeeping(deps.db));
+  });
+}
+
+/** On PGlite (one process, no pg-boss): a timer, first a minute after start, then hourly. */
+export function startHousekeepingTimer(deps: { db: Database; logger: Logger }): () => void {
+  const run = () => {
+    runHousekeeping(deps.db).then(
+      (result) => logResult(deps.logger, result),
+      (err: unknown) => deps.logger.warn({ err }, 'housekeeping failed; retried next hour'),
+    );
+  };
+  const first = setTimeout(run, 60_000);
+  const every = setInterval(run, 60 * 60_000);
+  return () => {
+    clearTimeout(first);
+    clearInterval(every);
+  };
+}
