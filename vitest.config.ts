@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 // Three layers (STYLE.md): unit tests beside the code; integration tests against a real
 // PostgreSQL (fresh database, every migration from empty) and a real livekit-server; browser
-// tests in Debian's Chromium against the built app running as `npm start` runs it.
+// tests in Debian's Chromium against the built app running as `npm start` runs it; fault
+// tests that break the real parts on purpose.
 export default defineConfig({
   test: {
     projects: [
@@ -19,6 +20,19 @@ export default defineConfig({
           globalSetup: ['tests/setup/integration.global.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        // Each test breaks a real part (connections, a private PostgreSQL cluster, the
+        // media server, Redis, the app process) and checks what users keep. One at a time:
+        // they restart things and load both cores.
+        test: {
+          name: 'faults',
+          include: ['tests/faults/**/*.test.ts'],
+          globalSetup: ['tests/setup/integration.global.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
         },
       },
       {

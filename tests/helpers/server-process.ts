@@ -1,9 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { inject } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { expect, inject } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 
-/** The app as its own process (API only), so a test can SIGKILL it and start it again. */
-export async function startServerProcess(databaseUrl: string, port: number) {
+/**
+ * The app as its own process (API only unless `env` says otherwise), so a test can SIGKILL
+ * or SIGTERM it and start it again. `env` overrides or adds variables (e.g. REDIS_URL, or
+ * LIVEKIT_URL: '' to let the app run its own supervised livekit-server).
+ */
+export async function startServerProcess(
+  databaseUrl: string,
+  port: number,
+  env: Record<string, string> = {},
+) {
   const output: string[] = [];
   // node itself with tsx's loader, not the tsx CLI: the CLI runs the app in a grandchild
   // that a SIGKILL of the CLI would leave running
@@ -14,11 +23,12 @@ export async function startServerProcess(databaseUrl: string, port: number) {
       PORT: String(port),
       HOST: '127.0.0.1',
       DATABASE_URL: databaseUrl,
-      LIVEKIT_URL: inject('livekitUrl'),
+      LIVEKIT_URL: 'LIVEKIT_URL' in env ? env.LIVEKIT_URL : inject('livekitUrl'),
       API_ONLY: '1',
       SEED_DEMO: 'false',
       LOG_LEVEL: 'warn',
       AUTH_RATE_LIMIT: '100000',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -43,6 +53,9 @@ export async function startServerProcess(databaseUrl: string, port: number) {
   return {
     baseUrl,
     output,
+    pid: child.pid,
+    child,
+    exited,
     async kill(signal: NodeJS.Signals = 'SIGKILL') {
       child.kill(signal);
       await exited;
@@ -99,4 +112,64 @@ export async function watchStream(baseUrl: string, streamId: string, cookie: str
     });
   });
   return { events, close: () => socket.close() };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function json<T>(res: Response): Promise<T> {
+  return (await res.json()) as T;
+}
+
+/** An owner (signed up over HTTP), a shop, a stream and one offer on a 1,000-unit product. */
+export async function setUpShop(baseUrl: string, offer: Record<string, unknown>) {
+  const owner = new HttpClient(baseUrl);
+  const email = `owner-${randomBytes(4).toString('hex')}@example.cn`;
+  expect(
+    (await owner.post('/api/auth/signup', { email, password: 'correct horse 1', name: '店主' }))
+      .status,
+  ).toBe(201);
+  const slug = `r-${randomBytes(5).toString('hex')}`;
+  const { shop } = await json<{ shop: { id: string } }>(
+    await owner.post('/api/shops', { name: '重启鲜果', slug }),
+  );
+  const { stream } = await json<{ stream: { id: string } }>(
+    await owner.post(`/api/shops/${shop.id}/streams`, { title: '闪购' }),
+  );
+  const { product } = await json<{ product: { id: string } }>(
+    await owner.post(`/api/shops/${shop.id}/products`, {
+      name: '草莓',
+      priceCents: 1000,
+      stock: 1000,
+    }),
+  );
+  const created = await owner.post(`/api/streams/${stream.id}/offers`, {
+    productId: product.id,
+    priceCents: 990,
+    ...offer,
+  });
+  expect(created.status).toBe(201);
+  const body = await json<{ offer: { id: string } }>(created);
+  return { owner, shopId: shop.id, streamId: stream.id, offerId: body.offer.id };
+}
+
+/** A guest resident with a session cookie. */
+export async function guest(baseUrl: string, name: string) {
+  const c = new HttpClient(baseUrl);
+  expect((await c.post('/api/auth/guest', { name })).status).toBe(201);
+  return c;
+}
+
+/** The order ids announced by `order:new` among a watcher's events. */
+export function announcedOrderIds(events: { event: string; payload: unknown }[]): Set<string> {
+  return new Set(
+    events.flatMap((e) =>
+      e.event === 'order:new' &&
+      typeof e.payload === 'object' &&
+      e.payload !== null &&
+      'orderId' in e.payload &&
+      typeof e.payload.orderId === 'string'
+        ? [e.payload.orderId]
+        : [],
+    ),
+  );
 }

@@ -4,7 +4,16 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { createTestDatabase, kyselyFor } from '../setup/services';
 import { freePort } from '../setup/ports';
-import { HttpClient, startServerProcess, watchStream } from '../helpers/server-process';
+import {
+  announcedOrderIds,
+  guest,
+  HttpClient,
+  json,
+  setUpShop,
+  sleep,
+  startServerProcess,
+  watchStream,
+} from '../helpers/server-process';
 
 // The server as its own process, killed with SIGKILL and started again on the same
 // database: orders, stock, group deadlines and events must come through whole.
@@ -19,49 +28,6 @@ afterAll(async () => {
   await db.destroy();
   await database.drop();
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function json<T>(res: Response): Promise<T> {
-  return (await res.json()) as T;
-}
-
-async function setUpShop(baseUrl: string, offer: Record<string, unknown>) {
-  const owner = new HttpClient(baseUrl);
-  const email = `owner-${randomBytes(4).toString('hex')}@example.cn`;
-  expect(
-    (await owner.post('/api/auth/signup', { email, password: 'correct horse 1', name: '店主' }))
-      .status,
-  ).toBe(201);
-  const slug = `r-${randomBytes(5).toString('hex')}`;
-  const { shop } = await json<{ shop: { id: string } }>(
-    await owner.post('/api/shops', { name: '重启鲜果', slug }),
-  );
-  const { stream } = await json<{ stream: { id: string } }>(
-    await owner.post(`/api/shops/${shop.id}/streams`, { title: '闪购' }),
-  );
-  const { product } = await json<{ product: { id: string } }>(
-    await owner.post(`/api/shops/${shop.id}/products`, {
-      name: '草莓',
-      priceCents: 1000,
-      stock: 1000,
-    }),
-  );
-  const created = await owner.post(`/api/streams/${stream.id}/offers`, {
-    productId: product.id,
-    priceCents: 990,
-    ...offer,
-  });
-  expect(created.status).toBe(201);
-  const body = await json<{ offer: { id: string } }>(created);
-  return { owner, shopId: shop.id, streamId: stream.id, offerId: body.offer.id };
-}
-
-async function guest(baseUrl: string, name: string) {
-  const c = new HttpClient(baseUrl);
-  expect((await c.post('/api/auth/guest', { name })).status).toBe(201);
-  return c;
-}
 
 describe('a server killed mid-storm and restarted', () => {
   it('no duplicate order, no lost unit, no order without its event', async () => {
@@ -154,17 +120,7 @@ describe('a server killed mid-storm and restarted', () => {
     expect(orders.reduce((n, o) => n + o.quantity, 0) + offer.remaining).toBe(offer.quantity);
     expect(offer.remaining).toBe(0);
     // no order without its event, across both processes
-    const announced = new Set(
-      [...watch1.events, ...watch2.events].flatMap((e) =>
-        e.event === 'order:new' &&
-        typeof e.payload === 'object' &&
-        e.payload !== null &&
-        'orderId' in e.payload &&
-        typeof e.payload.orderId === 'string'
-          ? [e.payload.orderId]
-          : [],
-      ),
-    );
+    const announced = announcedOrderIds([...watch1.events, ...watch2.events]);
     const unannounced = orders.filter((o) => !announced.has(o.id)).map((o) => o.id);
     expect(unannounced, `orders at kill: ${ordersAtKill.n}`).toEqual([]);
     // the kill really landed mid-storm

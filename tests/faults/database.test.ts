@@ -1,0 +1,283 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { DB } from '../../db/schema';
+import { startPrivatePostgres, type PrivatePostgres } from '../helpers/private-postgres';
+import {
+  announcedOrderIds,
+  guest,
+  HttpClient,
+  json,
+  setUpShop,
+  sleep,
+  startServerProcess,
+  watchStream,
+} from '../helpers/server-process';
+import { freePort } from '../setup/ports';
+import { ADMIN_DATABASE_URL, createTestDatabase, kyselyFor } from '../setup/services';
+
+// Database faults while residents order: every connection of the app terminated mid-storm
+// (what an idle-connection reaper, a failover or a DBA does), and a PostgreSQL restart
+// while a group deadline falls due. The app must stay up, answer 503 + Retry-After to what
+// it cannot do, and lose nothing.
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+/** The answers a buyer got, retrying one Idempotency-Key as a phone would. */
+interface Outcome {
+  status: number;
+  orderId: string | undefined;
+  unavailable: number;
+  retryAfter: string | null;
+  unexpected: string[];
+}
+
+async function buyUntilAnswered(
+  buyer: HttpClient,
+  streamId: string,
+  offerId: string,
+  serverAlive: () => boolean,
+): Promise<Outcome> {
+  const key = randomUUID();
+  let unavailable = 0;
+  let retryAfter: string | null = null;
+  const unexpected: string[] = [];
+  for (;;) {
+    if (!serverAlive()) {
+      unexpected.push('the server process died');
+      return { status: 0, orderId: undefined, unavailable, retryAfter, unexpected };
+    }
+    let res: Response;
+    try {
+      res = await buyer.post(
+        `/api/streams/${streamId}/orders`,
+        { offerId, quantity: 1, phone: '13800138000' },
+        { 'idempotency-key': key },
+      );
+    } catch (err) {
+      unexpected.push(`network: ${String(err)}`);
+      await sleep(200);
+      continue;
+    }
+    if (res.status === 201 || res.status === 409) {
+      const body = await json<{ order?: { id: string } }>(res);
+      return { status: res.status, orderId: body.order?.id, unavailable, retryAfter, unexpected };
+    }
+    const body = await res.text();
+    if (res.status === 503 && body.includes('"unavailable"')) {
+      unavailable += 1;
+      retryAfter = res.headers.get('retry-after');
+    } else {
+      unexpected.push(`${res.status}: ${body}`);
+    }
+    await sleep(100 + Math.random() * 200);
+  }
+}
+
+describe('a database blip during a sale', () => {
+  it('every app connection terminated mid-storm: the process stays up, nothing lost or doubled', async () => {
+    const database = await createTestDatabase('fault_term');
+    cleanups.push(() => database.drop());
+    const server = await startServerProcess(database.url, await freePort());
+    cleanups.push(() => server.kill('SIGKILL'));
+    const dbName = new URL(database.url).pathname.slice(1);
+
+    const { streamId, offerId } = await setUpShop(server.baseUrl, { quantity: 100 });
+    const buyers = await Promise.all(
+      Array.from({ length: 150 }, (_, i) => guest(server.baseUrl, `邻居${i}`)),
+    );
+    const viewer = await guest(server.baseUrl, '观众');
+    const watcher = await watchStream(server.baseUrl, streamId, viewer.cookie);
+    cleanups.push(() => watcher.close());
+
+    let answered = 0;
+    const storm = buyers.map((b) =>
+      buyUntilAnswered(b, streamId, offerId, () => server.child.exitCode === null).then((o) => {
+        answered += 1;
+        return o;
+      }),
+    );
+
+    // Once the storm is under way, cut every connection the app holds (its pool and
+    // pg-boss's), four times over a second, as a failover or a reaper would.
+    const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+    await admin.connect();
+    cleanups.push(() => admin.end());
+    while (answered < 10) await sleep(5);
+    let terminated = 0;
+    for (let round = 0; round < 4; round++) {
+      const { rows } = await admin.query<{ n: string }>(
+        'select count(pg_terminate_backend(pid)) as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+        [dbName],
+      );
+      terminated += Number(rows[0]?.n ?? 0);
+      await sleep(250);
+    }
+    const cutAt = Date.now();
+
+    // health is green again within 5 s of the last cut
+    let healthyAfterMs = -1;
+    while (Date.now() - cutAt < 5_000) {
+      const res = await fetch(`${server.baseUrl}/api/health`).catch(() => null);
+      const body = res ? await json<{ db: { ok: boolean } }>(res) : null;
+      if (body?.db.ok) {
+        healthyAfterMs = Date.now() - cutAt;
+        break;
+      }
+      await sleep(100);
+    }
+
+    const outcomes = await Promise.all(storm);
+    expect(server.child.exitCode, server.output.join('')).toBeNull();
+    expect(healthyAfterMs, 'health green within 5 s').toBeGreaterThanOrEqual(0);
+
+    const db = kyselyFor<DB>(database.url);
+    cleanups.push(() => db.destroy());
+    for (let i = 0; i < 100; i++) {
+      const left = await db.selectFrom('commerce_outbox').select('id').limit(1).execute();
+      if (left.length === 0) break;
+      await sleep(100);
+    }
+    await sleep(300);
+
+    // The fault really hit requests, and they were told to come back: 503 + Retry-After.
+    expect(terminated).toBeGreaterThan(0);
+    const unavailable = outcomes.reduce((n, o) => n + o.unavailable, 0);
+    expect(unavailable).toBeGreaterThan(0);
+    expect(outcomes.find((o) => o.unavailable > 0)?.retryAfter).toMatch(/^\d+$/);
+    // never a 500, never a dropped connection
+    expect(outcomes.flatMap((o) => o.unexpected)).toEqual([]);
+
+    const orders = await db
+      .selectFrom('orders')
+      .select(['id', 'buyer_id', 'quantity'])
+      .where('offer_id', '=', offerId)
+      .execute();
+    const offer = await db
+      .selectFrom('offers')
+      .select(['remaining', 'quantity'])
+      .where('id', '=', offerId)
+      .executeTakeFirstOrThrow();
+    const won = outcomes.filter((o) => o.status === 201);
+    // orders = 2xx answers, one per buyer, every unit accounted for
+    expect(new Set(won.map((w) => w.orderId))).toEqual(new Set(orders.map((o) => o.id)));
+    expect(won).toHaveLength(100);
+    expect(new Set(orders.map((o) => o.buyer_id)).size).toBe(orders.length);
+    expect(orders.reduce((n, o) => n + o.quantity, 0) + offer.remaining).toBe(offer.quantity);
+    expect(offer.remaining).toBe(0);
+    // no order without its event
+    const announced = announcedOrderIds(watcher.events);
+    expect(orders.filter((o) => !announced.has(o.id)).map((o) => o.id)).toEqual([]);
+  });
+
+  it('PostgreSQL restarted as a group deadline falls due: the deadline is applied exactly once', async () => {
+    const cluster: PrivatePostgres = await startPrivatePostgres();
+    cleanups.push(() => cluster.destroy());
+    const server = await startServerProcess(cluster.url, await freePort());
+    cleanups.push(() => server.kill('SIGKILL'));
+
+    const deadline = new Date(Date.now() + 6_000);
+    const { streamId, offerId, shopId } = await setUpShop(server.baseUrl, {
+      quantity: 50,
+      groupMin: 10,
+      groupDeadline: deadline.toISOString(),
+    });
+    const db = kyselyFor<DB>(cluster.url);
+    cleanups.push(() => db.destroy());
+    // a leader whose commissions must be voided once
+    const leader = new HttpClient(server.baseUrl);
+    await leader.post('/api/auth/signup', {
+      email: `leader-${randomBytes(4).toString('hex')}@example.cn`,
+      password: 'correct horse 1',
+      name: '团长',
+    });
+    const me = await json<{ user: { id: string } }>(await leader.get('/api/me'));
+    const code = `gl${randomBytes(4).toString('hex')}`;
+    await db
+      .insertInto('leaders')
+      .values({
+        shop_id: shopId,
+        user_id: me.user.id,
+        display_name: '李姐',
+        status: 'approved',
+        code,
+        commission_rate: '0.1000',
+        approved_at: new Date(),
+      })
+      .execute();
+    const buyers = await Promise.all([1, 2, 3].map((i) => guest(server.baseUrl, `买家${i}`)));
+    for (const b of buyers) {
+      const res = await b.post(`/api/streams/${streamId}/orders`, {
+        offerId,
+        quantity: 2,
+        phone: '13800138000',
+        ref: code,
+      });
+      expect(res.status).toBe(201);
+    }
+    const viewer = await guest(server.baseUrl, '观众');
+    const watcher = await watchStream(server.baseUrl, streamId, viewer.cookie);
+    cleanups.push(() => watcher.close());
+    await db.destroy(); // our own pool would only see the restart as errors
+
+    // the restart straddles the deadline
+    await sleep(Math.max(0, deadline.getTime() - Date.now() - 700));
+    cluster.restart();
+
+    const after = kyselyFor<DB>(cluster.url);
+    cleanups.push(() => after.destroy());
+    for (let i = 0; i < 200; i++) {
+      const offer = await after
+        .selectFrom('offers')
+        .select('group_failed_at')
+        .where('id', '=', offerId)
+        .executeTakeFirstOrThrow();
+      if (offer.group_failed_at) break;
+      await sleep(100);
+    }
+    await sleep(6_000); // room for a second application to show (pg-boss and the sweep)
+
+    expect(server.child.exitCode, server.output.join('')).toBeNull();
+    const health = await fetch(`${server.baseUrl}/api/health`);
+    expect((await json<{ db: { ok: boolean } }>(health)).db.ok).toBe(true);
+
+    const orders = await after
+      .selectFrom('orders')
+      .select(['state', 'cancel_reason'])
+      .where('offer_id', '=', offerId)
+      .execute();
+    expect(orders).toHaveLength(3);
+    for (const o of orders)
+      expect(o).toEqual({ state: 'cancelled', cancel_reason: 'group_failed' });
+    const offer = await after
+      .selectFrom('offers')
+      .select(['remaining', 'quantity'])
+      .where('id', '=', offerId)
+      .executeTakeFirstOrThrow();
+    expect(offer.remaining).toBe(offer.quantity);
+    // commissions voided once: 3 × (pending +198, pending −198, reversed +198)
+    const ledger = await after
+      .selectFrom('commission_ledger')
+      .innerJoin('orders', 'orders.id', 'commission_ledger.order_id')
+      .select(['commission_ledger.bucket', 'commission_ledger.amount_cents'])
+      .where('orders.offer_id', '=', offerId)
+      .execute();
+    expect(ledger).toHaveLength(9);
+    expect(
+      ledger.filter((l) => l.bucket === 'reversed').reduce((n, l) => n + l.amount_cents, 0),
+    ).toBe(3 * 198);
+    // viewers were told once
+    const failedEvents = watcher.events.filter(
+      (e) =>
+        e.event === 'offer:update' &&
+        typeof e.payload === 'object' &&
+        e.payload !== null &&
+        'status' in e.payload &&
+        e.payload.status === 'group_failed',
+    );
+    expect(failedEvents).toHaveLength(1);
+  });
+});

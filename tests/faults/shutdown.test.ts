@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { DB } from '../../db/schema';
+import {
+  announcedOrderIds,
+  guest,
+  json,
+  setUpShop,
+  sleep,
+  startServerProcess,
+  watchStream,
+  type HttpClient,
+} from '../helpers/server-process';
+import { freePort } from '../setup/ports';
+import { createTestDatabase, kyselyFor } from '../setup/services';
+
+// A deploy or a compose restart sends SIGTERM in the middle of a flash sale. The process
+// must finish what it accepted before it goes: a request either gets its answer, or is
+// refused before the server took it (and then the retry under the same Idempotency-Key
+// places the order). An order committed whose answer was lost would come back to the
+// retry as a replay: that is the failure this test looks for.
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+interface Attempt {
+  startedAt: number;
+  endedAt: number;
+  outcome: 'answer' | 'refused';
+  status?: number;
+  replayed?: boolean;
+}
+
+describe('SIGTERM during an order storm', () => {
+  it('answers every request it accepted, then the restarted app reconciles every retried key', async () => {
+    const database = await createTestDatabase('fault_term_signal');
+    cleanups.push(() => database.drop());
+    const port = await freePort();
+    let server = await startServerProcess(database.url, port);
+    cleanups.push(() => server.kill('SIGKILL'));
+
+    const { streamId, offerId } = await setUpShop(server.baseUrl, { quantity: 150 });
+    const buyers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => guest(server.baseUrl, `邻居${i}`)),
+    );
+    const viewer = await guest(server.baseUrl, '观众');
+    const watch1 = await watchStream(server.baseUrl, streamId, viewer.cookie);
+
+    let back = (): void => undefined;
+    const serverBack = new Promise<void>((ok) => (back = ok));
+    let answered = 0;
+    // residents keep arriving: one every 15 ms over three seconds
+    const buy = async (buyer: HttpClient, i: number) => {
+      await sleep(i * 15);
+      const key = randomUUID();
+      const attempts: Attempt[] = [];
+      for (;;) {
+        const startedAt = Date.now();
+        try {
+          const res = await buyer.post(
+            `/api/streams/${streamId}/orders`,
+            { offerId, quantity: 1, phone: '13800138000' },
+            { 'idempotency-key': key },
+          );
+          const body = await json<{ order?: { id: string } }>(res);
+          attempts.push({
+            startedAt,
+            endedAt: Date.now(),
+            outcome: 'answer',
+            status: res.status,
+            replayed: res.headers.get('idempotent-replayed') === 'true',
+          });
+          if (res.status === 201 || res.status === 409) {
+            answered += 1;
+            return { attempts, status: res.status, orderId: body.order?.id };
+          }
+        } catch {
+          // refused: the server is stopping or down; retry the same key once it is back
+          attempts.push({ startedAt, endedAt: Date.now(), outcome: 'refused' });
+          await serverBack;
+        }
+        await sleep(50 + Math.random() * 100);
+      }
+    };
+    const storm = buyers.map(buy);
+
+    while (answered < 20) await sleep(2);
+    const signalledAt = Date.now();
+    server.child.kill('SIGTERM');
+    await server.exited;
+    const exitCode = server.child.exitCode;
+    const stoppedAt = Date.now();
+    const output = server.output.join('');
+    watch1.close();
+
+    server = await startServerProcess(database.url, port);
+    const watch2 = await watchStream(server.baseUrl, streamId, viewer.cookie);
+    back();
+    const results = await Promise.all(storm);
+
+    const db = kyselyFor<DB>(database.url);
+    cleanups.push(() => db.destroy());
+    for (let i = 0; i < 100; i++) {
+      const left = await db.selectFrom('commerce_outbox').select('id').limit(1).execute();
+      if (left.length === 0) break;
+      await sleep(100);
+    }
+    await sleep(300);
+    watch2.close();
+
+    // a clean, graceful exit
+    expect(exitCode, output).toBe(0);
+    const attempts = results.flatMap((r) => r.attempts);
+    // the signal landed mid-storm: requests were in flight and were answered after it
+    const answeredWhileStopping = attempts.filter(
+      (a) => a.outcome === 'answer' && a.startedAt < signalledAt && a.endedAt >= signalledAt,
+    );
+    expect(answeredWhileStopping.length).toBeGreaterThan(0);
+    expect(attempts.some((a) => a.outcome === 'refused')).toBe(true);
+    // nothing was cut off after being accepted: no retry found an order already placed
+    const lostAnswers = results.filter((r) => r.attempts.some((a) => a.replayed));
+    expect(lostAnswers.map((r) => r.orderId)).toEqual([]);
+    // no 5xx answer
+    expect(attempts.filter((a) => (a.status ?? 0) >= 500)).toEqual([]);
+
+    const orders = await db
+      .selectFrom('orders')
+      .select(['id', 'buyer_id', 'quantity'])
+      .where('offer_id', '=', offerId)
+      .execute();
+    const offer = await db
+      .selectFrom('offers')
+      .select(['remaining', 'quantity'])
+      .where('id', '=', offerId)
+      .executeTakeFirstOrThrow();
+    const won = results.filter((r) => r.status === 201);
+    expect(won).toHaveLength(150);
+    expect(results.filter((r) => r.status === 409)).toHaveLength(50);
+    expect(new Set(won.map((w) => w.orderId))).toEqual(new Set(orders.map((o) => o.id)));
+    expect(new Set(orders.map((o) => o.buyer_id)).size).toBe(orders.length);
+    expect(orders.reduce((n, o) => n + o.quantity, 0) + offer.remaining).toBe(offer.quantity);
+    const announced = announcedOrderIds([...watch1.events, ...watch2.events]);
+    expect(orders.filter((o) => !announced.has(o.id)).map((o) => o.id)).toEqual([]);
+    expect(stoppedAt - signalledAt).toBeLessThan(30_000);
+  });
+});
