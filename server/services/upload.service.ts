@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AppError } from '../errors';
 
@@ -35,10 +35,32 @@ export async function storeImage(dataDir: string, bytes: Uint8Array): Promise<st
   const kind = sniffImage(bytes);
   if (!kind) throw new AppError('unsupported_media_type', 'Only JPEG, PNG or WebP images.');
   const dir = uploadDir(dataDir);
-  await mkdir(dir, { recursive: true });
   const name = `${randomUUID()}.${kind}`;
-  await writeFile(join(dir, name), bytes, { flag: 'wx' });
+  const path = join(dir, name);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(path, bytes, { flag: 'wx' });
+  } catch (err) {
+    // never leave half a file behind, whatever went wrong
+    await rm(path, { force: true }).catch(() => undefined);
+    if (isOutOfSpace(err)) {
+      throw new AppError(
+        'unavailable',
+        'The photo could not be saved: the server’s storage is full. Nothing else is affected; try again later.',
+      );
+    }
+    throw err;
+  }
   return `/api/uploads/${name}`;
+}
+
+function isOutOfSpace(err: unknown): boolean {
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    'code' in err &&
+    (err.code === 'ENOSPC' || err.code === 'EDQUOT')
+  );
 }
 
 /** Reads a stored image by its exact generated name (no paths, no other files). */

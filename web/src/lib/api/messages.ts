@@ -17,6 +17,8 @@ export function errorMessageKey(error: Pick<ApiError, 'code'>): MessageKey {
       return 'errors.unauthenticated';
     case 'not_found':
       return 'errors.not_found';
+    case 'unavailable':
+      return 'errors.unavailable';
     case 'network_error':
       return 'errors.network';
     default:
