@@ -20,4 +20,5 @@ COPY --from=build /app/livekit.yaml ./livekit.yaml
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:3000/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node_modules/.bin/tsx", "server/main.ts"]
+# node itself with tsx's loader: one process, so SIGTERM reaches the app's graceful stop
+CMD ["node", "--import", "tsx", "server/main.ts"]
