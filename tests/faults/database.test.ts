@@ -280,4 +280,48 @@ describe('a database blip during a sale', () => {
     );
     expect(failedEvents).toHaveLength(1);
   });
+
+  it('PostgreSQL down for a while: prompt 503s with Retry-After, health says down, then back by itself', async () => {
+    const cluster = await startPrivatePostgres();
+    cleanups.push(() => cluster.destroy());
+    const server = await startServerProcess(cluster.url, await freePort());
+    cleanups.push(() => server.kill('SIGKILL'));
+    const { streamId, offerId } = await setUpShop(server.baseUrl, { quantity: 10 });
+    const buyer = await guest(server.baseUrl, '邻居');
+    const key = randomUUID();
+    const placeOrder = () =>
+      buyer.post(
+        `/api/streams/${streamId}/orders`,
+        { offerId, quantity: 1, phone: '13800138000' },
+        { 'idempotency-key': key },
+      );
+
+    cluster.stop();
+    const refused = await placeOrder();
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(await json<{ error: { code: string } }>(refused)).toMatchObject({
+      error: { code: 'unavailable' },
+    });
+    const health = await fetch(`${server.baseUrl}/api/health`);
+    expect(health.status).toBe(503);
+    expect(await json<{ db: { ok: boolean } }>(health)).toMatchObject({ db: { ok: false } });
+
+    cluster.start();
+    let placed: Response | null = null;
+    for (let i = 0; i < 50 && placed?.status !== 201; i++) {
+      placed = await placeOrder();
+      if (placed.status !== 201) await sleep(200);
+    }
+    expect(placed?.status).toBe(201);
+    expect(server.child.exitCode, server.output.join('')).toBeNull();
+    const db = kyselyFor<DB>(cluster.url);
+    cleanups.push(() => db.destroy());
+    const orders = await db
+      .selectFrom('orders')
+      .select('id')
+      .where('offer_id', '=', offerId)
+      .execute();
+    expect(orders).toHaveLength(1);
+  });
 });
