@@ -65,6 +65,16 @@ export async function markStreamLive(
     .executeTakeFirst();
 }
 
+/** Every stream on air now, oldest start first. */
+export async function listLiveStreams(db: Database): Promise<StreamRow[]> {
+  return db
+    .selectFrom('streams')
+    .selectAll()
+    .where('status', '=', 'live')
+    .orderBy('started_at')
+    .execute();
+}
+
 /** scheduled or live → ended, once; undefined when it had already ended. */
 export async function markStreamEnded(
   db: Database,

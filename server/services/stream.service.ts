@@ -17,6 +17,7 @@ import {
   insertSegment,
   insertStream,
   isRemovedParticipant,
+  listLiveStreams,
   listSegments,
   listShopsOfOwner,
   markParticipantLeft,
@@ -287,6 +288,34 @@ export async function startStream(
     });
   }
   return streamRowToSummary(row);
+}
+
+/**
+ * After the media server lost its rooms (it died and was started again): opens the room of
+ * every live stream again, with its metadata, and closes the participant sessions that the
+ * lost server will never report as left — those opened before it went down at `downSince`.
+ * Streams stay live throughout: an outage of the media server is not the owner ending.
+ * Returns how many rooms were opened; a room that cannot be opened is logged and skipped.
+ */
+export async function reopenLiveRooms(
+  deps: Pick<AppDeps, 'db' | 'media' | 'logger'>,
+  downSince: Date,
+): Promise<number> {
+  let opened = 0;
+  for (const stream of await listLiveStreams(deps.db)) {
+    await closeOpenParticipantSessions(deps.db, stream.id, downSince);
+    const segment = await currentSegment(deps.db, stream.id);
+    try {
+      await deps.media.openRoom(
+        roomName(stream.id),
+        roomMetadata(stream, segment?.segment ?? null),
+      );
+      opened += 1;
+    } catch (err) {
+      deps.logger.error({ err, streamId: stream.id }, 'could not reopen the LiveKit room');
+    }
+  }
+  return opened;
 }
 
 /** scheduled/live → ended: the state commits first, then the room closes (disconnecting all). */
