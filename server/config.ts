@@ -28,6 +28,8 @@ const configSchema = z
       .string()
       .regex(/^wss?:\/\//, 'must start with ws:// or wss://')
       .optional(),
+    /** The embedded livekit-server's HTTP port (unset LIVEKIT_URL); RTC TCP is +1, UDP +2. */
+    LIVEKIT_PORT: z.coerce.number().int().min(1).max(65533).default(7880),
     LIVEKIT_API_KEY: z.string().min(1).default(DEV_LIVEKIT_KEY),
     LIVEKIT_API_SECRET: z
       .string()

@@ -9,6 +9,7 @@ import { migrateToLatest } from '../db/migrate';
 import { createMediaService } from '../media/media.service';
 import { ensureLivekitBinary, startLivekit, type RunningLivekit } from '../media/livekit-process';
 import { createApp } from './app';
+import { reopenLiveRooms } from './services/stream.service';
 import { createRealtimeBus } from './realtime/bus';
 import { attachRealtime } from './realtime/socket';
 import { startCommerceJobs } from './jobs/commerce.jobs';
@@ -63,14 +64,43 @@ async function main(): Promise<void> {
   let livekitUrl = config.LIVEKIT_URL;
   if (!livekitUrl) {
     const binary = ensureLivekitBinary({ log: (line) => logger.info(line) });
-    livekit = await startLivekit({
+    const port = config.LIVEKIT_PORT;
+    const running = await startLivekit({
       binary,
+      ports: { http: port, rtcTcp: port + 1, rtcUdp: port + 2 },
       apiKey: config.LIVEKIT_API_KEY,
       apiSecret: config.LIVEKIT_API_SECRET,
       webhookUrl: `http://127.0.0.1:${config.PORT}/api/livekit/webhook`,
       log: (line) => logger.debug({ livekit: line }),
     });
-    livekitUrl = livekit.url;
+    // Supervised: restarted when it dies. The new one knows no rooms, so the rooms of the
+    // live streams are opened again; clients reconnect by themselves meanwhile.
+    running.on('exit', ({ code, signal, tail }) =>
+      logger.error(
+        { code, signal, lastLines: tail.slice(-10).map((line) => line.slice(0, 400)) },
+        'livekit-server exited unexpectedly; restarting it',
+      ),
+    );
+    running.on('restarting', ({ attempt, delayMs, error }) => {
+      if (error) logger.warn({ attempt, delayMs, error }, 'livekit-server did not come back');
+    });
+    running.on('up', ({ downSince, downMs }) => {
+      logger.warn({ downMs }, 'livekit-server is back; reopening the rooms of live streams');
+      reopenLiveRooms({ db: database.db, media, logger }, downSince).then(
+        (rooms) => logger.info({ rooms }, 'reopened the rooms of live streams'),
+        (err: unknown) => logger.error({ err }, 'could not reopen the rooms of live streams'),
+      );
+    });
+    // Ctrl-C (or systemd's stop) signals livekit-server too: that exit is no crash.
+    const endSupervision = (signal: NodeJS.Signals) => {
+      running.endSupervision();
+      // a signal before the shutdown handlers below exist still ends the process
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    };
+    process.once('SIGINT', endSupervision);
+    process.once('SIGTERM', endSupervision);
+    livekit = running;
+    livekitUrl = running.url;
   }
   const media = createMediaService({
     url: livekitUrl,
