@@ -109,6 +109,9 @@ function isNotFound(err: unknown): boolean {
   return status === 404 || code === 'not_found';
 }
 
+/** How long health() waits for the media server before calling it down. */
+const HEALTH_TIMEOUT_MS = 2000;
+
 export function createMediaService(opts: {
   url: string;
   publicUrl?: string;
@@ -122,15 +125,21 @@ export function createMediaService(opts: {
     publicUrl: opts.publicUrl ?? opts.url,
     async health() {
       const started = performance.now();
+      let timer: NodeJS.Timeout | undefined;
       try {
-        // An authenticated call: proves the server is up and our keys are accepted.
+        // An authenticated call: proves the server is up and our keys are accepted. Bounded,
+        // so a media server that accepts connections but never answers reads as down.
         await Promise.race([
           rooms.listRooms(),
-          new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 2000)),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error('timed out')), HEALTH_TIMEOUT_MS);
+          }),
         ]);
         return { ok: true, latencyMs: Math.round(performance.now() - started) };
       } catch (err) {
         return { ok: false, error: err instanceof Error ? err.message : 'unreachable' };
+      } finally {
+        clearTimeout(timer);
       }
     },
     async openRoom(room, metadata) {

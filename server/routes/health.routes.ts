@@ -4,6 +4,11 @@ import { createRouter, jsonContent, z } from '../openapi';
 
 const Health = z
   .object({
+    /**
+     * ok: everything answers. degraded: the database answers but the media server does not
+     * (orders, comments and pages still work; live video does not). down: no database.
+     */
+    status: z.enum(['ok', 'degraded', 'down']),
     ok: z.boolean(),
     db: z.object({
       ok: z.boolean(),
@@ -18,6 +23,26 @@ const Health = z
   })
   .openapi('Health');
 
+/** How long the database may take to answer `select 1` before it counts as down. */
+const DB_CHECK_MS = 2000;
+
+/** Whether `check` settles successfully within `ms`. */
+async function answersWithin(check: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((ok) => (timer = setTimeout(() => ok(false), ms)));
+  try {
+    return await Promise.race([
+      check.then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function healthRoutes() {
   const router = createRouter();
   router.openapi(
@@ -26,27 +51,28 @@ export function healthRoutes() {
       path: '/',
       tags: ['ops'],
       summary: 'Whether the database and the media server answer',
+      description:
+        '200 while the database answers, with `status` "ok", or "degraded" when the media server does not (live video is out, orders and comments still work); 503 with `status` "down" when the database does not answer.',
       responses: {
-        200: jsonContent(Health, 'Everything answers'),
-        503: jsonContent(Health, 'Something does not answer'),
+        200: jsonContent(Health, 'The database answers; the media server may not (degraded)'),
+        503: jsonContent(Health, 'The database does not answer'),
       },
     }),
     async (c) => {
       const { db, dbKind, media } = c.var.deps;
       const started = performance.now();
+      // Both checks are bounded (media.health() by itself), so health always answers.
       const [dbOk, livekit] = await Promise.all([
-        sql`select 1`.execute(db).then(
-          () => true,
-          () => false,
-        ),
+        answersWithin(sql`select 1`.execute(db), DB_CHECK_MS),
         media.health(),
       ]);
       const body = {
+        status: !dbOk ? ('down' as const) : livekit.ok ? ('ok' as const) : ('degraded' as const),
         ok: dbOk && livekit.ok,
         db: { ok: dbOk, kind: dbKind, latencyMs: Math.round(performance.now() - started) },
         livekit,
       };
-      return body.ok ? c.json(body, 200) : c.json(body, 503);
+      return dbOk ? c.json(body, 200) : c.json(body, 503);
     },
   );
   return router;
