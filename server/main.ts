@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { openDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { createMediaService } from '../media/media.service';
@@ -13,6 +13,7 @@ import { reopenLiveRooms } from './services/stream.service';
 import { createRealtimeBus } from './realtime/bus';
 import { attachRealtime } from './realtime/socket';
 import { startCommerceJobs } from './jobs/commerce.jobs';
+import { flushOutbox } from './services/outbox.service';
 import { ConfigError, loadConfig } from './config';
 import { DEMO_LOGINS, DEMO_SHOP_SLUG, seedDemoIfEmpty } from './demo-seed';
 
@@ -54,7 +55,18 @@ async function main(): Promise<void> {
       : {}),
   });
 
-  const database = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  installCrashHandlers(logger);
+  // Connection errors the pool survives: logged, at most one line a second.
+  let lastDbErrorLog = 0;
+  const database = openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    onConnectionError: (err) => {
+      if (Date.now() - lastDbErrorLog < 1000) return;
+      lastDbErrorLog = Date.now();
+      logger.warn({ err: err.message }, 'database connection lost; the pool reconnects');
+    },
+  });
   await migrateToLatest(database.db);
   if (config.SEED_DEMO && (await seedDemoIfEmpty(database.db))) {
     logger.info('seeded the demo shop (first start on an empty database)');
@@ -120,7 +132,18 @@ async function main(): Promise<void> {
     logger.warn('web/build is missing: run `npm run build` to serve the pages');
   }
 
+  // Requests being answered, so a shutdown can let them finish.
+  let inFlight = 0;
+  let stopping = false;
+  const drained: (() => void)[] = [];
   const server = createServer((req, res) => {
+    inFlight += 1;
+    res.once('close', () => {
+      inFlight -= 1;
+      if (inFlight === 0) for (const ok of drained.splice(0)) ok();
+    });
+    // while draining, a kept-alive connection carries no further request
+    if (stopping) res.setHeader('connection', 'close');
     if (isApiPath(req.url) || !web) {
       void api(req, res);
       return;
@@ -151,22 +174,70 @@ async function main(): Promise<void> {
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 
-  let stopping = false;
+  // Graceful stop (SIGTERM from compose, systemd or a deploy; SIGINT from a terminal):
+  // 1. stop accepting connections; 2. let the requests in flight finish, up to
+  //    SHUTDOWN_GRACE_MS (their answers carry `Connection: close`); 3. close the sockets'
+  //    transports, so every client reconnects by itself (to another process, or to this one
+  //    once it is back); 4. forget the outbox rows already published; 5. stop pg-boss after
+  //    its running jobs; 6. stop the media server; 7. close the database.
+  // A second signal, or the whole stop taking too long, exits at once: everything is in
+  // transactions, so a hard stop loses no order either, only answers.
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal, inFlight }, 'shutting down: finishing requests in flight');
+    setTimeout(() => {
+      logger.error('shutdown took too long: exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS + 15_000).unref();
     const closed = new Promise<void>((ok) => server.close(() => ok()));
-    await sockets.close(); // disconnects every socket
+    server.closeIdleConnections();
+    const finished = await new Promise<boolean>((ok) => {
+      if (inFlight === 0) return ok(true);
+      const timer = setTimeout(() => ok(false), SHUTDOWN_GRACE_MS);
+      drained.push(() => {
+        clearTimeout(timer);
+        ok(true);
+      });
+    });
+    if (!finished) logger.warn({ inFlight }, 'requests still running after the grace period');
+    await sockets.close();
     server.closeAllConnections();
     await closed;
+    await flushOutbox(database.db).catch((err: unknown) =>
+      logger.warn({ err }, 'outbox not drained; the next process publishes what is left'),
+    );
     await commerceJobs.stop();
     await livekit?.stop();
     await database.close();
+    logger.info('stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** How long a stop waits for requests in flight before closing their connections. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * An exception nothing caught, or a promise nobody awaited, leaves the process in a state
+ * no one reasoned about. We log it with its context and exit non-zero, and the supervisor
+ * (compose `restart:`, systemd) starts a clean process; orders survive that (transactions,
+ * the outbox and idempotency keys), unlike limping on with a half-broken pool or timer.
+ */
+function installCrashHandlers(logger: Logger): void {
+  process.on('uncaughtException', (err, origin) => {
+    logger.fatal({ err, origin }, 'uncaught exception: exiting so a clean process takes over');
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (reason) => {
+    logger.fatal({ err: reason }, 'unhandled rejection: exiting so a clean process takes over');
+    process.exit(1);
+  });
 }
 
 main().catch((err: unknown) => {
