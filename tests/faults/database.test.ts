@@ -91,7 +91,9 @@ describe('a database blip during a sale', () => {
     );
     const viewer = await guest(server.baseUrl, '观众');
     const watcher = await watchStream(server.baseUrl, streamId, viewer.cookie);
-    cleanups.push(() => watcher.close());
+    cleanups.push(() => {
+      watcher.close();
+    });
 
     let answered = 0;
     const storm = buyers.map((b) =>
@@ -220,7 +222,9 @@ describe('a database blip during a sale', () => {
     }
     const viewer = await guest(server.baseUrl, '观众');
     const watcher = await watchStream(server.baseUrl, streamId, viewer.cookie);
-    cleanups.push(() => watcher.close());
+    cleanups.push(() => {
+      watcher.close();
+    });
     await db.destroy(); // our own pool would only see the restart as errors
 
     // the restart straddles the deadline
