@@ -280,7 +280,7 @@ describe('the media server is killed during a live stream', () => {
     expect(recoveredInMs).toBeLessThan(RECOVERY_BUDGET_MS);
     expect(healthSeen).toContain('200 degraded');
     expect(healthSeen.every((h) => h === '200 ok' || h === '200 degraded')).toBe(true);
-    expect(reconnectingText).toBe('网络不稳定，正在重连…');
+    expect(reconnectingText).toBe('画面连接中断，正在自动恢复…');
     expect(studioSaidReconnecting).toBe(true);
     // Only what a broken connection logs; nothing thrown.
     expect([...ownerTrouble, ...viewerTrouble].filter((t) => t.startsWith('page error'))).toEqual(
