@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import type { Database } from '../database';
 
-/** Sessions past their expiry: the cookie no longer signs anyone in. */
-export async function deleteExpiredSessions(db: Database): Promise<number> {
+/** Sessions expired more than `days` ago: the cookie no longer signs anyone in. */
+export async function deleteExpiredSessions(db: Database, days: number): Promise<number> {
   const result = await db
     .deleteFrom('sessions')
-    .where('expires_at', '<', sql<Date>`now()`)
+    .where('expires_at', '<', sql<Date>`now() - make_interval(days => ${days})`)
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

@@ -33,7 +33,7 @@ export interface HousekeepingResult {
 /** One pass: purges what has outlived its retention. Safe to run twice, or concurrently. */
 export async function runHousekeeping(db: Database): Promise<HousekeepingResult> {
   return {
-    sessions: await deleteExpiredSessions(db),
+    sessions: await deleteExpiredSessions(db, RETENTION.expiredSessionsDays),
     webhookEvents: await deleteOldWebhookEvents(db, RETENTION.webhookEventDays),
     idempotencyKeys: await forgetOldIdempotencyKeys(db, RETENTION.idempotencyKeyDays),
   };
