@@ -1,14 +1,11 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
-import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { parse as parseCookies } from 'hono/utils/cookie';
 import {
   BurstyRateLimiter,
   RateLimiterMemory,
-  RateLimiterRedis,
   RateLimiterRes,
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
-import { createClient, type RedisClientType } from 'redis';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
 import type { StreamForRealtime } from '../../db/repositories/comment.repository';
@@ -28,12 +25,14 @@ import {
 import { SESSION_COOKIE, validateSessionToken } from '../services/session.service';
 import { removeStreamParticipant } from '../services/stream.service';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from './events';
+import { connectRealtimeRedis } from './redis';
 
 // socket.io on the app's own HTTP server: authenticated by the session cookie during the
 // handshake, same-origin only, small payloads, one stream room per socket. Services announce
 // committed changes on the bus; this layer fans them out to the stream's room. With
 // REDIS_URL, rooms span processes through the Redis streams adapter, which also keeps
-// connection-state recovery working across nodes.
+// connection-state recovery working across nodes; while Redis is away, each process carries
+// on with its own sockets (see redis.ts).
 
 /** Largest message a client may send. Comments are 200 characters; 4 KiB is plenty. */
 export const MAX_SOCKET_PAYLOAD = 4 * 1024;
@@ -128,25 +127,14 @@ export async function attachRealtime(server: HttpServer, deps: AppDeps): Promise
     },
   });
 
-  let redis: RedisClientType | null = null;
-  if (config.REDIS_URL) {
-    redis = createClient({ url: config.REDIS_URL });
-    redis.on('error', (err: unknown) => logger.error({ err }, 'redis'));
-    await redis.connect();
-    io.adapter(createAdapter(redis));
-  }
+  const redis = config.REDIS_URL ? await connectRealtimeRedis(config.REDIS_URL, logger) : null;
+  if (redis) io.adapter(redis.adapter);
 
   // Default: one comment per 2 s with a burst of 3 (BurstyRateLimiter lends 2 extra points
   // per 30 s once the steady limiter is spent).
   const limiter = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract =>
     redis
-      ? new RateLimiterRedis({
-          storeClient: redis,
-          useRedisPackage: true,
-          keyPrefix,
-          points,
-          duration,
-        })
+      ? redis.limiter({ keyPrefix, points, duration })
       : new RateLimiterMemory({ keyPrefix, points, duration });
   const commentLimiter = new BurstyRateLimiter(
     limiter('comment', 1, 2),
@@ -189,6 +177,18 @@ export async function attachRealtime(server: HttpServer, deps: AppDeps): Promise
     return user;
   };
 
+  // The sockets in a stream's room on every process; on this one alone while Redis, or
+  // another process, does not answer (a count or a removal covering this process beats none).
+  const roomSockets = (streamId: string) =>
+    io
+      .in(streamRoom(streamId))
+      .fetchSockets()
+      .catch((err: unknown) => {
+        // Redis being away is logged once, by redis.ts
+        if (redis?.connected) logger.warn({ err }, 'fetching sockets across processes failed');
+        return io.local.in(streamRoom(streamId)).fetchSockets();
+      });
+
   // Viewer counts: recounted at most once a second per stream, as distinct users.
   const pendingViewerCounts = new Map<string, NodeJS.Timeout>();
   const scheduleViewerCount = (streamId: string) => {
@@ -197,8 +197,7 @@ export async function attachRealtime(server: HttpServer, deps: AppDeps): Promise
       streamId,
       setTimeout(() => {
         pendingViewerCounts.delete(streamId);
-        io.in(streamRoom(streamId))
-          .fetchSockets()
+        roomSockets(streamId)
           .then((sockets) => {
             // people watching: the shop's owner in the studio is not one of them
             const count = new Set(
@@ -232,8 +231,7 @@ export async function attachRealtime(server: HttpServer, deps: AppDeps): Promise
       // told first (above), then taken out of the room on every node
       const removed = RemovedPayload.safeParse(payload);
       if (!removed.success) return;
-      io.in(streamRoom(streamId))
-        .fetchSockets()
+      roomSockets(streamId)
         .then((sockets) => {
           for (const s of sockets) {
             if (s.data.user?.id === removed.data.userId) s.leave(streamRoom(streamId));
@@ -367,7 +365,7 @@ export async function attachRealtime(server: HttpServer, deps: AppDeps): Promise
             throw new AppError('validation_failed', 'Mute needs a user id and 1–1440 minutes.');
           const stream = inStream();
           const until = await muteUser(db, signedIn(socket), stream, parsed.data);
-          const targets = await io.in(streamRoom(stream.id)).fetchSockets();
+          const targets = await roomSockets(stream.id);
           for (const target of targets) {
             if (target.data.user?.id === parsed.data.userId) {
               target.emit('user:muted', { streamId: stream.id, until: until.toISOString() });
@@ -409,7 +407,7 @@ export async function attachRealtime(server: HttpServer, deps: AppDeps): Promise
       clearInterval(likeFlush);
       for (const timer of pendingViewerCounts.values()) clearTimeout(timer);
       await io.close();
-      if (redis) await redis.quit();
+      await redis?.close();
     },
   };
 }
