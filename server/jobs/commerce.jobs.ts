@@ -5,7 +5,11 @@ import { listOverdueGroupOffers } from '../../db/repositories/order.repository';
 import type { RealtimeBus } from '../realtime/bus';
 import { failGroupIfUnreached } from '../services/order.service';
 import { sweepOutbox } from '../services/outbox.service';
-import { scheduleHousekeeping, startHousekeepingTimer } from './housekeeping.jobs';
+import {
+  scheduleHousekeeping,
+  startHousekeepingTimer,
+  workHousekeeping,
+} from './housekeeping.jobs';
 
 const GROUP_DEADLINE_QUEUE = 'group-deadline';
 
@@ -71,6 +75,7 @@ export async function startCommerceJobs(
           name: GROUP_DEADLINE_QUEUE,
           policy: 'short',
         });
+        await scheduleHousekeeping(boss);
         break;
       } catch (err) {
         const deadlock =
@@ -87,7 +92,7 @@ export async function startCommerceJobs(
         for (const job of jobs) await failGroup(job.data.offerId);
       },
     );
-    await scheduleHousekeeping(boss, deps);
+    await workHousekeeping(boss, deps);
     const b = boss;
     scheduler = async (offerId, deadline) => {
       await b.send(

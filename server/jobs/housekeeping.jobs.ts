@@ -45,13 +45,20 @@ function logResult(logger: Logger, result: HousekeepingResult): void {
   }
 }
 
-/** On PostgreSQL: an hourly pg-boss schedule (one run per hour across every process). */
-export async function scheduleHousekeeping(
+/**
+ * On PostgreSQL: the queue and its hourly schedule (one run per hour across every process).
+ * Part of pg-boss's setup, which two processes starting together may need to retry.
+ */
+export async function scheduleHousekeeping(boss: PgBoss): Promise<void> {
+  await boss.createQueue(QUEUE, { name: QUEUE, policy: 'singleton' });
+  await boss.schedule(QUEUE, CRON);
+}
+
+/** On PostgreSQL: this process takes its turn at the scheduled runs. */
+export async function workHousekeeping(
   boss: PgBoss,
   deps: { db: Database; logger: Logger },
 ): Promise<void> {
-  await boss.createQueue(QUEUE, { name: QUEUE, policy: 'singleton' });
-  await boss.schedule(QUEUE, CRON);
   await boss.work(QUEUE, async () => {
     logResult(deps.logger, await runHousekeeping(deps.db));
   });
