@@ -8,6 +8,7 @@ import {
 } from 'rate-limiter-flexible';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
+import { isDatabaseUnavailable } from '../../db/database';
 import type { StreamForRealtime } from '../../db/repositories/comment.repository';
 import type { AppDeps } from '../context';
 import { AppError } from '../errors';
@@ -91,6 +92,9 @@ function header(req: IncomingMessage, name: string): string | undefined {
 
 function toAnswer(err: unknown): { error: { code: string; message: string } } {
   if (err instanceof AppError) return { error: { code: err.code, message: err.message } };
+  if (isDatabaseUnavailable(err)) {
+    return { error: { code: 'unavailable', message: 'The database is not answering; try again.' } };
+  }
   return { error: { code: 'internal', message: 'Something went wrong on our side.' } };
 }
 
