@@ -1,0 +1,35 @@
+// What the chat tells a resident about their comment or a moderation step, from the server's
+// answer. Pure, so the mapping is tested without a socket.
+import type { MessageKey, MessageValues } from '../i18n/index.ts';
+import type { AckAnswer } from '../realtime.svelte.ts';
+
+/** The server refuses longer comments; the composer counts down to it. */
+export const COMMENT_MAX_CHARS = 200;
+
+export interface ChatNotice {
+  key: MessageKey;
+  values?: MessageValues;
+}
+
+export function tooLong(): ChatNotice {
+  return { key: 'realtime.error.invalid', values: { max: COMMENT_MAX_CHARS } };
+}
+
+/** The notice for a refused answer; null when the server accepted. */
+export function noticeForAnswer(answer: AckAnswer): ChatNotice | null {
+  if (!('error' in answer)) return null;
+  switch (answer.error.code) {
+    case 'rate_limited':
+      return { key: 'realtime.error.rateLimited' };
+    case 'muted':
+      return { key: 'realtime.error.muted' };
+    case 'comment_blocked':
+      return { key: 'realtime.error.blocked' };
+    case 'validation_failed':
+      return tooLong();
+    case 'network_error':
+      return { key: 'realtime.error.network' };
+    default:
+      return { key: 'realtime.error.generic' };
+  }
+}
