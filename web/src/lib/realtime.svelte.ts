@@ -56,6 +56,8 @@ export class StreamRealtime {
   // bookkeeping for close(), never rendered: a plain Set is right here
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #timers = new Set<ReturnType<typeof setTimeout>>();
+  /** Actions waiting for the (re)joined room, e.g. a comment typed while reconnecting. */
+  #whenJoined: (() => void)[] = [];
   #onResync: (() => void) | undefined;
 
   constructor(
@@ -75,8 +77,11 @@ export class StreamRealtime {
 
     socket.on('connect', () => {
       this.connection = 'live';
-      // Within two minutes socket.io replays what we missed; after that, start over.
-      if (!socket.recovered) this.#join();
+      // Within two minutes socket.io replays what we missed (and we are still in the room);
+      // after that, start over.
+      if (!socket.recovered) return this.#join();
+      this.joined = true;
+      for (const go of this.#whenJoined.splice(0)) go();
     });
     socket.on('disconnect', (reason) => {
       this.joined = false;
@@ -139,6 +144,7 @@ export class StreamRealtime {
     this.#socket?.emit('stream:join', { streamId: this.streamId }, (answer) => {
       if ('error' in answer) return;
       this.joined = true;
+      for (const go of this.#whenJoined.splice(0)) go();
       this.comments = answer.comments;
       this.likes = answer.likes;
       this.canModerate = answer.canModerate;
@@ -162,13 +168,34 @@ export class StreamRealtime {
     this.#timers.add(timer);
   }
 
-  #ask(
+  /** Resolves true once in the room (at once if already), false after `ms`. */
+  #joinedWithin(ms: number): Promise<boolean> {
+    if (this.#socket?.connected && this.joined) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const go = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.#whenJoined = this.#whenJoined.filter((g) => g !== go);
+        resolve(false);
+      }, ms);
+      this.#whenJoined.push(go);
+    });
+  }
+
+  async #ask(
     event: 'comment:send' | 'comment:delete' | 'user:mute',
     payload: Record<string, unknown>,
   ): Promise<AckAnswer> {
+    // Right after picking a nickname (or a network blip) the socket is reconnecting: wait for
+    // the room a few seconds rather than drop what the resident just typed.
+    if (!(await this.#joinedWithin(5000))) {
+      return { error: { code: 'network_error', message: 'Not connected.' } };
+    }
     const socket = this.#socket;
     if (!socket?.connected) {
-      return Promise.resolve({ error: { code: 'network_error', message: 'Not connected.' } });
+      return { error: { code: 'network_error', message: 'Not connected.' } };
     }
     return new Promise((resolve) => {
       const timer = setTimeout(
