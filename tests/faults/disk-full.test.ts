@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildTestApp } from '../helpers/app';
-import { makeBuyer } from '../helpers/commerce';
+import { makeBuyer } from '../helpers/factories';
 
 // Uploads on a full disk: a small tmpfs of the test's own (mounting needs root, which CI
 // is; elsewhere the test reports itself skipped, never passed).

@@ -5,8 +5,14 @@ import { insertComment } from '../../db/repositories/comment.repository';
 import { insertSegment } from '../../db/repositories/stream.repository';
 import { DEV_LIVEKIT_KEY, DEV_LIVEKIT_SECRET } from '../../server/config';
 import { buildTestApp, Client, type TestApp } from '../helpers/app';
-import { makeBuyer, makeLeader, PHONE } from '../helpers/commerce';
-import { liveStream, ownerWithShop, resident } from './stream.factories';
+import {
+  liveStream,
+  makeBuyer,
+  makeLeader,
+  ownerWithShop,
+  PHONE,
+  resident,
+} from '../helpers/factories';
 
 // The stream analytics against counts made here, independently of the service: viewers from
 // signed LiveKit webhooks at known times, orders through the API, comments and segment labels

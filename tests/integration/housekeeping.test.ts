@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RETENTION, runHousekeeping } from '../../server/jobs/housekeeping.jobs';
 import { buildTestApp } from '../helpers/app';
-import { makeBuyers, makeOffer, makeShop, order } from '../helpers/commerce';
+import { makeBuyers, makeOffer, makeShop, order } from '../helpers/factories';
 
 const { app, db } = buildTestApp();
 afterAll(() => db.destroy());

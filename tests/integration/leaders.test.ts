@@ -2,8 +2,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { recordClickUnlessRecent } from '../../db/repositories/leader.repository';
 import { attributeOrder } from '../../server/services/leader.service';
 import { buildTestApp, Client, ORIGIN } from '../helpers/app';
-import { makeBuyers, makeLeader, makeOffer, makeShop, order } from '../helpers/commerce';
-import { makeAccount, makeShopWithStream } from '../helpers/factories';
+import {
+  makeAccount,
+  makeBuyers,
+  makeLeader,
+  makeOffer,
+  makeShop,
+  makeShopWithStream,
+  order,
+} from '../helpers/factories';
 
 const { app, db } = buildTestApp();
 afterAll(() => db.destroy());

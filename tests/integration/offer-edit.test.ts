@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildTestApp, Client } from '../helpers/app';
-import { makeBuyers, makeOffer, makeShop, order } from '../helpers/commerce';
+import { makeBuyers, makeOffer, makeShop, order } from '../helpers/factories';
 
 const { app, db, realtime } = buildTestApp();
 afterAll(() => db.destroy());

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildTestApp } from '../helpers/app';
-import { makeBuyers, makeLeader, makeOffer, makeShop, order } from '../helpers/commerce';
+import { makeBuyers, makeLeader, makeOffer, makeShop, order } from '../helpers/factories';
 
 const { app, db, realtime } = buildTestApp();
 afterAll(() => db.destroy());

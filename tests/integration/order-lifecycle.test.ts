@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildTestApp } from '../helpers/app';
-import { makeBuyers, makeLeader, makeOffer, makeShop, order } from '../helpers/commerce';
+import { makeBuyers, makeLeader, makeOffer, makeShop, order } from '../helpers/factories';
 
 const { app, db } = buildTestApp();
 afterAll(() => db.destroy());

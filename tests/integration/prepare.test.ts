@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { dayIn, SHOP_TIME_ZONE, toPrepare } from '../../server/services/after-sales.service';
 import { buildTestApp } from '../helpers/app';
-import { makeBuyers, makeLeader, makeOffer, makeShop, order } from '../helpers/commerce';
+import { makeBuyers, makeLeader, makeOffer, makeShop, order } from '../helpers/factories';
 
 const { app, db } = buildTestApp();
 afterAll(() => db.destroy());

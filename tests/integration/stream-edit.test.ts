@@ -2,7 +2,7 @@ import { RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DEV_LIVEKIT_KEY, DEV_LIVEKIT_SECRET } from '../../server/config';
 import { buildTestApp, Client } from '../helpers/app';
-import { liveStream, ownerWithShop, plannedStream, resident } from './stream.factories';
+import { liveStream, ownerWithShop, plannedStream, resident } from '../helpers/factories';
 
 const { app, db, realtime } = buildTestApp();
 afterAll(() => db.destroy());

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildTestApp, Client } from '../helpers/app';
-import { makeBuyer, makeOffer, makeShop, order } from '../helpers/commerce';
+import { makeBuyer, makeOffer, makeShop, order } from '../helpers/factories';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'linli-uploads-'));
 const { app, db } = buildTestApp({ DATA_DIR: dataDir });

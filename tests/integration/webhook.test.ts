@@ -3,7 +3,7 @@ import { AccessToken } from 'livekit-server-sdk';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEV_LIVEKIT_KEY, DEV_LIVEKIT_SECRET } from '../../server/config';
 import { buildTestApp, Client } from '../helpers/app';
-import { liveStream, ownerWithShop } from './stream.factories';
+import { liveStream, ownerWithShop } from '../helpers/factories';
 
 const { app, db } = buildTestApp();
 afterAll(() => db.destroy());
