@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { joinStream } from '../../services/comment.service';
+import { onAsk } from '../ask';
+import { streamRoom, type RealtimeSocket } from '../types';
+import type { HandlerContext } from './context';
+
+const JoinPayload = z.strictObject({ streamId: z.uuid() });
+
+/** Joining and leaving a stream's room; viewer counts follow. */
+export function streamHandlers(socket: RealtimeSocket, { deps, rooms }: HandlerContext): void {
+  if (socket.recovered && socket.data.stream) rooms.recountViewers(socket.data.stream.id);
+
+  onAsk(socket, deps.logger, 'stream:join', JoinPayload, 'Invalid stream id.', async (p) => {
+    const joined = await joinStream(deps.db, socket.data.user, p.streamId);
+    const previous = socket.data.stream;
+    if (previous && previous.id !== p.streamId) {
+      await socket.leave(streamRoom(previous.id));
+      rooms.recountViewers(previous.id);
+    }
+    socket.data.stream = joined.stream;
+    socket.data.canModerate = joined.canModerate;
+    await socket.join(streamRoom(p.streamId));
+    rooms.recountViewers(p.streamId);
+    return { comments: joined.comments, likes: joined.likes, canModerate: joined.canModerate };
+  });
+
+  socket.on('stream:leave', () => {
+    const stream = socket.data.stream;
+    if (!stream) return;
+    socket.data.stream = null;
+    void socket.leave(streamRoom(stream.id));
+    rooms.recountViewers(stream.id);
+  });
+
+  socket.on('disconnect', () => {
+    const stream = socket.data.stream;
+    if (stream) rooms.recountViewers(stream.id);
+  });
+}
