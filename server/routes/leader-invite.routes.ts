@@ -10,7 +10,8 @@ import {
   withdrawInvite,
 } from '../services/leader-invite.service';
 import { createRouter, errors, jsonBody, jsonContent, z } from '../openapi';
-import { LeaderProfileBody, LeaderSchema, publicOrigin } from './leader.routes';
+import { publicOrigin } from '../http/origin';
+import { LeaderProfileBody, LeaderSchema } from './leader.routes';
 
 const InviteSchema = z
   .object({

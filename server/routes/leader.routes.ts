@@ -1,7 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import { getCookie, setCookie } from 'hono/cookie';
-import type { AppEnv } from '../context';
+import { publicOrigin } from '../http/origin';
+import { visitorKey } from '../http/visitor';
 import { requireAccount, requireUser } from '../middleware/session';
 import {
   applyToLead,
@@ -14,8 +13,6 @@ import {
   shopLeaderBoard,
 } from '../services/leader.service';
 import { createRouter, displayName, errors, jsonBody, jsonContent, z } from '../openapi';
-
-export const VISITOR_COOKIE = 'linli_vid';
 
 export const LeaderSchema = z
   .object({
@@ -63,30 +60,6 @@ export const LeaderProfileBody = z.strictObject({
 });
 
 /** The origin links are built on: the configured one, or this request's. */
-export function publicOrigin(c: Context<AppEnv>): string {
-  return c.var.deps.config.ORIGIN ?? new URL(c.req.url).origin;
-}
-
-/** A long-lived random id for a visitor who may not have signed in yet. */
-/** A visitor cookie value as this server writes it (anything else is ignored). */
-export function isVisitorKey(value: string | undefined): value is string {
-  return value !== undefined && /^[a-z0-9-]{16,64}$/.test(value);
-}
-
-export function visitorKey(c: Context<AppEnv>): string {
-  const existing = getCookie(c, VISITOR_COOKIE);
-  if (isVisitorKey(existing)) return existing;
-  const key = crypto.randomUUID();
-  setCookie(c, VISITOR_COOKIE, key, {
-    httpOnly: true,
-    sameSite: 'Lax',
-    path: '/',
-    maxAge: 400 * 86_400,
-    secure: publicOrigin(c).startsWith('https:'),
-  });
-  return key;
-}
-
 export function leaderRoutes() {
   const router = createRouter();
 

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { getCookie } from 'hono/cookie';
-import { VISITOR_COOKIE } from './leader.routes';
+import { VISITOR_COOKIE } from '../http/visitor';
 import { requireAccount, requireUser } from '../middleware/session';
 import { createRouter, errors, jsonBody, jsonContent, z } from '../openapi';
 import { ORDER_STATES, placeOrder } from '../services/order.service';

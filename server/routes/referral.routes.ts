@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../context';
 import { openLeaderLink } from '../services/leader.service';
-import { visitorKey } from './leader.routes';
+import { visitorKey } from '../http/visitor';
 
 /**
  * GET /s/<code>: a leader's shop link. Records the click server-side (once per visitor per
