@@ -43,6 +43,24 @@ export default tseslint.config(
     languageOptions: { parserOptions: { parser: tseslint.parser } },
   },
   {
+    // The contracts are imported by the web app too: they may import zod and each other,
+    // nothing of the server.
+    files: ['server/contracts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!zod$|\\./)',
+              message: 'server/contracts imports only zod and other contracts (./…).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.test.ts', 'tests/**/*.ts'],
     rules: {
       // test assertions narrow values the type system cannot see

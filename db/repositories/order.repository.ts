@@ -1,4 +1,6 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type RawBuilder, type Transaction } from 'kysely';
+import type { OfferStatus } from '../../server/contracts/offer';
+import type { OfferUpdatePayload, OrderNewPayload } from '../../server/contracts/realtime';
 import type { Database } from '../database';
 import type { DB } from '../schema';
 import type { NewOrderRow, OrderRow, OrderState } from '../commerce.schema';
@@ -466,6 +468,43 @@ function isOutboxEvent(
 }
 
 /**
+ * `jsonb_build_object` over exactly the fields of a contract type: a renamed, missing or
+ * extra field is a type error here, like in the TypeScript builders of the other events.
+ */
+function jsonbObject<T>(fields: { [K in keyof T]: RawBuilder<T[K]> }): RawBuilder<T> {
+  const pairs: RawBuilder<unknown>[] = [];
+  for (const key in fields) pairs.push(sql`${sql.lit(key)}::text, ${fields[key]}`);
+  return sql<T>`jsonb_build_object(${sql.join(pairs)})`;
+}
+
+/**
+ * The payloads of the one-statement order, which only the statement itself can know
+ * (the stock left, the order's time): the same shapes `orderNew` and `offerUpdate` build in
+ * server/contracts/realtime.ts, checked against their types, and parsed by their schemas
+ * again before anything is published (outbox.service.ts).
+ */
+function simpleOrderEvents(buyerName: string) {
+  const orderNew = jsonbObject<OrderNewPayload>({
+    streamId: sql`placed.stream_id`,
+    offerId: sql`placed.offer_id`,
+    orderId: sql`placed.id`,
+    buyerName: sql`${buyerName}::text`,
+    productName: sql`placed.product_name`,
+    quantity: sql`placed.quantity`,
+    createdAt: sql`to_char(placed.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+  });
+  // no group on this path: groupCount is 0, and the offer is open until its last unit goes
+  const offerUpdate = jsonbObject<OfferUpdatePayload>({
+    streamId: sql`placed.stream_id`,
+    offerId: sql`placed.offer_id`,
+    remaining: sql`taken.remaining`,
+    groupCount: sql`0`,
+    status: sql<OfferStatus>`case when taken.remaining = 0 then 'sold_out' else 'open' end`,
+  });
+  return sql`('order:new', ${orderNew}), ('offer:update', ${offerUpdate})`;
+}
+
+/**
  * An order on an offer with no group, as ONE statement (so one round trip while the offer's
  * row is locked; a per-buyer limit is checked before it, see placeOrder): the conditional
  * stock update, the order, its pending commission and its two outbox events are written
@@ -500,16 +539,7 @@ export async function placeSimpleOrder(
     ), events as (
       insert into commerce_outbox (stream_id, event, payload)
       select placed.stream_id, e.event, e.payload
-      from placed, taken, lateral (values
-        ('order:new', jsonb_build_object(
-          'streamId', placed.stream_id, 'offerId', placed.offer_id, 'orderId', placed.id,
-          'buyerName', ${input.buyerName}::text, 'productName', placed.product_name,
-          'quantity', placed.quantity,
-          'createdAt', to_char(placed.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))),
-        ('offer:update', jsonb_build_object(
-          'streamId', placed.stream_id, 'offerId', placed.offer_id, 'remaining', taken.remaining,
-          'groupCount', 0, 'status', case when taken.remaining = 0 then 'sold_out' else 'open' end))
-      ) as e(event, payload)
+      from placed, taken, lateral (values ${simpleOrderEvents(input.buyerName)}) as e(event, payload)
       returning id, stream_id, event, payload
     )
     select placed.*, (select json_agg(events order by events.id) from events) as events

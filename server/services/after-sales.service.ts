@@ -23,7 +23,8 @@ import { AppError } from '../errors';
 import type { User } from './auth.service';
 import { ledgerOnPickup, ledgerOnReverse } from './commission.service';
 import { assertPickupStaff, assertShopOwner } from './order-query.service';
-import { orderListRowToDetail, type OrderDetail } from './order.service';
+import { offerStatus, orderListRowToDetail, type OrderDetail } from './order.service';
+import { offerUpdate } from '../contracts/realtime';
 import { publishCommitted, toOutbox } from './outbox.service';
 
 type Deps = Pick<AppDeps, 'db' | 'realtime' | 'logger'>;
@@ -87,19 +88,14 @@ async function reverseOrder(
       toOutbox(order.stream_id, [
         {
           event: 'offer:update',
-          payload: {
+          payload: offerUpdate({
             streamId: order.stream_id,
             offerId: order.offer_id,
+            quantity: stock.quantity,
             remaining: stock.remaining,
-            groupCount: stock.group_min === null ? 0 : stock.quantity - stock.remaining,
-            status: offer.closed_at
-              ? 'closed'
-              : offer.group_failed_at
-                ? 'group_failed'
-                : offer.group_min !== null && offer.group_reached_at
-                  ? 'group_reached'
-                  : 'open',
-          },
+            groupMin: stock.group_min,
+            status: offerStatus({ ...offer, remaining: stock.remaining }),
+          }),
         },
       ]),
     );

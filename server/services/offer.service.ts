@@ -16,23 +16,13 @@ import { findProduct } from '../../db/repositories/product.repository';
 import type { AppDeps } from '../context';
 import { AppError } from '../errors';
 import { scheduleGroupDeadline } from '../jobs/commerce.jobs';
-import type { OfferTerms } from '../realtime/events';
+import type { Offer, OfferTerms } from '../contracts/offer';
+import { offerUpdate } from '../contracts/realtime';
 import type { User } from './auth.service';
 import { offerStatus } from './order.service';
 import { publishCommitted, toOutbox } from './outbox.service';
 
-export interface Offer {
-  id: string;
-  streamId: string;
-  productId: string;
-  priceCents: number;
-  quantity: number;
-  remaining: number;
-  perBuyerLimit: number | null;
-  groupMin: number | null;
-  groupDeadline: string | null;
-  closed: boolean;
-}
+export type { Offer };
 
 export function offerRowToOffer(row: OfferRow): Offer {
   return {
@@ -140,13 +130,18 @@ export async function closeStreamOffer(
   const offer = await findStreamOffer(deps.db, streamId, offerId);
   if (!offer) throw new AppError('not_found', 'No such offer in this stream.');
   const closed = (await closeOffer(deps.db, offerId)) ?? offer;
-  deps.realtime.publish(streamId, 'offer:update', {
+  deps.realtime.publish(
     streamId,
-    offerId,
-    remaining: closed.remaining,
-    groupCount: closed.group_min === null ? 0 : closed.quantity - closed.remaining,
-    status: 'closed',
-  });
+    'offer:update',
+    offerUpdate({
+      streamId,
+      offerId,
+      quantity: closed.quantity,
+      remaining: closed.remaining,
+      groupMin: closed.group_min,
+      status: 'closed',
+    }),
+  );
   return offerRowToOffer(closed);
 }
 
@@ -258,14 +253,17 @@ export async function editOffer(
       toOutbox(streamId, [
         {
           event: 'offer:update',
-          payload: {
-            streamId,
-            offerId: updated.id,
-            remaining: updated.remaining,
-            groupCount: updated.group_min === null ? 0 : updated.quantity - updated.remaining,
-            status: offerStatus(updated),
-            terms: offerRowToTerms(updated),
-          },
+          payload: offerUpdate(
+            {
+              streamId,
+              offerId: updated.id,
+              quantity: updated.quantity,
+              remaining: updated.remaining,
+              groupMin: updated.group_min,
+              status: offerStatus(updated),
+            },
+            offerRowToTerms(updated),
+          ),
         },
       ]),
     );

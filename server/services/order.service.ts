@@ -23,7 +23,9 @@ import { insertOutbox, type OutboxRow } from '../../db/repositories/outbox.repos
 import { findLeaderPickupPoint } from '../../db/repositories/pickup.repository';
 import type { AppDeps } from '../context';
 import { AppError } from '../errors';
-import type { OfferUpdatePayload } from '../realtime/events';
+import { ORDER_STATES, type Order, type OrderDetail } from '../contracts/order';
+import type { OfferStatus } from '../contracts/offer';
+import { OfferUpdatePayload, groupReached, offerUpdate, orderNew } from '../contracts/realtime';
 import type { User } from './auth.service';
 import {
   commissionCents,
@@ -33,35 +35,13 @@ import {
 } from './commission.service';
 import { publishCommitted, toOutbox, type CommerceEvent } from './outbox.service';
 
-export const ORDER_STATES = [
-  'pending_group',
-  'confirmed',
-  'ready',
-  'picked_up',
-  'cancelled',
-  'refunded',
-] as const satisfies readonly OrderState[];
+// The API's order states are the database's.
+ORDER_STATES satisfies readonly OrderState[];
+export { ORDER_STATES };
+export type { Order, OrderDetail };
 
 /** Why an order was cancelled, shown to the buyer. */
 export type CancelReason = 'group_failed' | 'buyer_cancelled' | 'shop_cancelled';
-
-export interface Order {
-  id: string;
-  status: OrderState;
-  shopId: string;
-  streamId: string;
-  offerId: string;
-  productName: string;
-  unitPriceCents: number;
-  quantity: number;
-  totalCents: number;
-  pickupCode: string;
-  pickupPointId: string;
-  leaderId: string | null;
-  cancelReason: string | null;
-  createdAt: string;
-  pickedUpAt: string | null;
-}
 
 export function orderRowToOrder(row: OrderRow): Order {
   return {
@@ -81,21 +61,6 @@ export function orderRowToOrder(row: OrderRow): Order {
     createdAt: row.created_at.toISOString(),
     pickedUpAt: row.picked_up_at?.toISOString() ?? null,
   };
-}
-
-export interface OrderDetail extends Order {
-  buyerName: string;
-  phone: string;
-  shop: { id: string; slug: string; name: string };
-  streamTitle: string;
-  pickupPoint: {
-    id: string;
-    kind: 'shop' | 'leader';
-    name: string;
-    address: string | null;
-    hours: string | null;
-  };
-  refundStatus: 'open' | 'approved' | 'declined' | null;
 }
 
 export function orderListRowToDetail(row: OrderListRow): OrderDetail {
@@ -136,7 +101,7 @@ export function offerStatus(o: {
   group_reached_at: Date | null;
   group_failed_at?: Date | null;
   closed_at?: Date | null;
-}): OfferUpdatePayload['status'] {
+}): OfferStatus {
   if (o.closed_at) return 'closed';
   if (o.group_failed_at) return 'group_failed';
   if (o.remaining === 0) return 'sold_out';
@@ -199,15 +164,8 @@ function knownSoldOut(offerId: string, readAt: number, quantity: number): boolea
 function remainingIn(events: { event: string; payload: unknown }[]): number | null {
   for (const e of events) {
     if (e.event !== 'offer:update') continue;
-    const p = e.payload;
-    if (
-      typeof p === 'object' &&
-      p !== null &&
-      'remaining' in p &&
-      typeof p.remaining === 'number'
-    ) {
-      return p.remaining;
-    }
+    const p = OfferUpdatePayload.safeParse(e.payload);
+    if (p.success) return p.data.remaining;
   }
   return null;
 }
@@ -407,41 +365,42 @@ export async function placeOrder(
         const events: CommerceEvent[] = [
           {
             event: 'order:new',
-            payload: {
+            payload: orderNew({
               streamId: offer.stream_id,
               offerId: offer.offer_id,
               orderId: order.id,
               buyerName: maskName(buyer.name),
               productName: offer.product_name,
               quantity: input.quantity,
-              createdAt: order.created_at.toISOString(),
-            },
+              createdAt: order.created_at,
+            }),
           },
           {
             event: 'offer:update',
-            payload: {
+            payload: offerUpdate({
               streamId: offer.stream_id,
               offerId: offer.offer_id,
+              quantity: taken.quantity,
               remaining: taken.remaining,
-              groupCount: taken.group_min === null ? 0 : groupCount,
+              groupMin: taken.group_min,
               status: offerStatus({
                 remaining: taken.remaining,
                 group_min: taken.group_min,
                 group_reached_at: taken.group_reached_at ?? (reachedNow ? new Date() : null),
               }),
-            },
+            }),
           },
         ];
         if (reachedNow && taken.group_min !== null) {
           events.push({
             event: 'group:reached',
-            payload: {
+            payload: groupReached({
               streamId: offer.stream_id,
               offerId: offer.offer_id,
               productName: offer.product_name,
               groupCount,
               groupMin: taken.group_min,
-            },
+            }),
           });
         }
         const rows = await insertOutbox(trx, toOutbox(offer.stream_id, events));
@@ -488,13 +447,14 @@ export async function failGroupIfUnreached(
       toOutbox(failed.stream_id, [
         {
           event: 'offer:update',
-          payload: {
+          payload: offerUpdate({
             streamId: failed.stream_id,
             offerId,
+            quantity: stock.quantity,
             remaining: stock.remaining,
-            groupCount: stock.quantity - stock.remaining,
+            groupMin: stock.group_min,
             status: 'group_failed',
-          },
+          }),
         },
       ]),
     );

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { Database } from '../../db/database';
 import {
   claimStaleOutbox,
@@ -8,7 +7,7 @@ import {
   type OutboxRow,
 } from '../../db/repositories/outbox.repository';
 import type { RealtimeBus } from '../realtime/bus';
-import type { GroupReachedPayload, OfferUpdatePayload, OrderNewPayload } from '../realtime/events';
+import { GroupReachedPayload, OfferUpdatePayload, OrderNewPayload } from '../contracts/realtime';
 
 /**
  * "Event after commit" that survives a crash: commerce changes write their realtime events
@@ -27,54 +26,21 @@ export function toOutbox(streamId: string, events: CommerceEvent[]): OutboxEvent
   return events.map((e) => ({ stream_id: streamId, event: e.event, payload: e.payload }));
 }
 
-const orderNew = z.object({
-  streamId: z.string(),
-  offerId: z.string(),
-  orderId: z.string().optional(),
-  buyerName: z.string(),
-  productName: z.string(),
-  quantity: z.number(),
-  createdAt: z.string(),
-});
-const offerUpdate = z.object({
-  streamId: z.string(),
-  offerId: z.string(),
-  remaining: z.number(),
-  groupCount: z.number(),
-  status: z.enum(['open', 'sold_out', 'group_reached', 'group_failed', 'closed']),
-  terms: z
-    .object({
-      priceCents: z.number(),
-      quantity: z.number(),
-      perBuyerLimit: z.number().nullable(),
-      groupMin: z.number().nullable(),
-      groupDeadline: z.string().nullable(),
-    })
-    .optional(),
-});
-const groupReached = z.object({
-  streamId: z.string(),
-  offerId: z.string(),
-  productName: z.string(),
-  groupCount: z.number(),
-  groupMin: z.number(),
-});
-
 /** Outbox payloads come back from jsonb as unknown: parse, never cast. */
 function publishRow(bus: RealtimeBus, row: OutboxRow): boolean {
   switch (row.event) {
     case 'order:new': {
-      const p = orderNew.safeParse(row.payload);
+      const p = OrderNewPayload.safeParse(row.payload);
       if (p.success) bus.publish(row.stream_id, 'order:new', p.data);
       return p.success;
     }
     case 'offer:update': {
-      const p = offerUpdate.safeParse(row.payload);
+      const p = OfferUpdatePayload.safeParse(row.payload);
       if (p.success) bus.publish(row.stream_id, 'offer:update', p.data);
       return p.success;
     }
     case 'group:reached': {
-      const p = groupReached.safeParse(row.payload);
+      const p = GroupReachedPayload.safeParse(row.payload);
       if (p.success) bus.publish(row.stream_id, 'group:reached', p.data);
       return p.success;
     }

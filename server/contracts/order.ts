@@ -1,0 +1,181 @@
+import { z } from 'zod';
+
+export const ORDER_STATES = [
+  'pending_group',
+  'confirmed',
+  'ready',
+  'picked_up',
+  'cancelled',
+  'refunded',
+] as const;
+export const OrderStatus = z.enum(ORDER_STATES);
+export type OrderStatus = z.infer<typeof OrderStatus>;
+
+export const Order = z
+  .object({
+    id: z.string(),
+    status: OrderStatus,
+    shopId: z.string(),
+    streamId: z.string(),
+    offerId: z.string(),
+    productName: z.string(),
+    unitPriceCents: z.number().int(),
+    quantity: z.number().int(),
+    totalCents: z.number().int(),
+    pickupCode: z.string(),
+    pickupPointId: z.string(),
+    leaderId: z.string().nullable(),
+    cancelReason: z.string().nullable(),
+    createdAt: z.string(),
+    pickedUpAt: z.string().nullable(),
+  })
+  .meta({ id: 'Order' });
+export type Order = z.infer<typeof Order>;
+
+export const OrderEnvelope = z.object({ order: Order });
+export type OrderEnvelope = z.infer<typeof OrderEnvelope>;
+
+export const PickupPoint = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['shop', 'leader']),
+    name: z.string(),
+    address: z.string().nullable(),
+    hours: z.string().nullable(),
+  })
+  .meta({ id: 'PickupPoint' });
+export type PickupPoint = z.infer<typeof PickupPoint>;
+
+export const PickupPointList = z.object({ pickupPoints: z.array(PickupPoint) });
+export type PickupPointList = z.infer<typeof PickupPointList>;
+
+export const RefundStatus = z.enum(['open', 'approved', 'declined']);
+export type RefundStatus = z.infer<typeof RefundStatus>;
+
+export const OrderDetail = Order.extend({
+  buyerName: z.string(),
+  phone: z.string(),
+  shop: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
+  streamTitle: z.string(),
+  pickupPoint: PickupPoint,
+  refundStatus: RefundStatus.nullable(),
+}).meta({ id: 'OrderDetail' });
+export type OrderDetail = z.infer<typeof OrderDetail>;
+
+export const OrderDetailEnvelope = z.object({ order: OrderDetail });
+export type OrderDetailEnvelope = z.infer<typeof OrderDetailEnvelope>;
+
+export const OrderList = z.object({ orders: z.array(OrderDetail) });
+export type OrderList = z.infer<typeof OrderList>;
+
+/** Mainland mobile numbers, or an international number in E.164. */
+export const PHONE_PATTERN = /^(1[3-9]\d{9}|\+[1-9]\d{7,14})$/;
+const Phone = z.string().trim().regex(PHONE_PATTERN, 'must be a mobile number');
+
+export const PlaceOrderBody = z.strictObject({
+  offerId: z.uuid(),
+  quantity: z.number().int().min(1).max(99),
+  phone: Phone,
+  pickupPointId: z.uuid().optional(),
+  ref: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/)
+    .optional(),
+});
+export type PlaceOrderBody = z.infer<typeof PlaceOrderBody>;
+
+export const IdempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,100}$/, '1–100 printable ASCII characters')
+    .optional(),
+});
+
+const StateList = z
+  .string()
+  .transform((s) => s.split(','))
+  .pipe(z.array(OrderStatus).min(1).max(6));
+
+export const ShopOrdersQuery = z.strictObject({
+  streamId: z.uuid().optional(),
+  /** comma-separated order states */
+  status: StateList.optional(),
+  /** the shop's id for pickups at the shop, a leader's id for that leader's point */
+  pickupPointId: z.uuid().optional(),
+  format: z.enum(['json', 'csv']).optional(),
+});
+
+// After-sales: refunds and pickup.
+
+const Note = z.string().trim().min(1).max(500);
+const PhotoUrl = z
+  .string()
+  .regex(/^\/api\/uploads\/[a-f0-9-]{36}\.(jpg|png|webp)$/, 'must be an uploaded image');
+
+export const RefundRequest = z
+  .object({
+    id: z.string(),
+    orderId: z.string(),
+    buyerName: z.string(),
+    productName: z.string(),
+    quantity: z.number().int(),
+    totalCents: z.number().int(),
+    orderStatus: z.string(),
+    pickupCode: z.string(),
+    reason: z.string(),
+    photoUrl: z.string().nullable(),
+    status: RefundStatus,
+    note: z.string().nullable(),
+    createdAt: z.string(),
+    ageSeconds: z.number().int(),
+  })
+  .meta({ id: 'RefundRequest' });
+export type RefundRequest = z.infer<typeof RefundRequest>;
+
+export const RefundRequestList = z.object({ refundRequests: z.array(RefundRequest) });
+export type RefundRequestList = z.infer<typeof RefundRequestList>;
+
+export const RefundRequestBody = z.strictObject({ reason: Note, photoUrl: PhotoUrl.optional() });
+export type RefundRequestBody = z.infer<typeof RefundRequestBody>;
+
+export const RefundRequestOpened = z.object({
+  refundRequest: z.object({ id: z.string(), status: z.literal('open'), createdAt: z.string() }),
+});
+
+export const RefundBody = z.strictObject({ note: Note.optional() });
+export const DeclineRefundBody = z.strictObject({ note: Note });
+export const RefundDeclined = z.object({ status: z.literal('declined') });
+
+export const RefundRequestsQuery = z.strictObject({ status: z.enum(['open', 'all']).optional() });
+
+export const PickupBody = z.strictObject({
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, '6 digits'),
+});
+export type PickupBody = z.infer<typeof PickupBody>;
+
+export const PickupPointParams = z.object({ shopId: z.uuid(), pickupPointId: z.uuid() });
+
+const Line = z.object({ productName: z.string(), quantity: z.number().int() });
+
+/** What to pack for whom at a pickup point today. */
+export const PrepareList = z
+  .object({
+    pickupPointId: z.string(),
+    today: z.string().meta({ description: "The shop's today (YYYY-MM-DD, Asia/Shanghai)" }),
+    totals: z.array(Line),
+    buyers: z.array(
+      z.object({
+        buyerName: z.string(),
+        phone: z.string(),
+        pickupCode: z.string(),
+        dueOn: z.string(),
+        overdue: z.boolean(),
+        items: z.array(Line),
+      }),
+    ),
+  })
+  .meta({ id: 'PrepareList' });
+export type PrepareList = z.infer<typeof PrepareList>;

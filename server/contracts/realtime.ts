@@ -1,0 +1,202 @@
+// The realtime layer's payloads (SPEC.md, "Realtime"): one schema per payload, and one
+// builder per commerce event so every place that announces a change sends the same shape.
+// Events are `noun:verb`. Money is integer cents; times are ISO strings.
+import { z } from 'zod';
+import { OfferStatus, OfferTerms } from './offer';
+import { Segment, StreamStatus } from './stream';
+
+export const CommentPayload = z.object({
+  id: z.string(),
+  streamId: z.string(),
+  userId: z.string(),
+  name: z.string(),
+  text: z.string(),
+  createdAt: z.string(),
+});
+export type CommentPayload = z.infer<typeof CommentPayload>;
+
+export const CommentDeletedPayload = z.object({ id: z.string(), streamId: z.string() });
+export type CommentDeletedPayload = z.infer<typeof CommentDeletedPayload>;
+
+export const OrderNewPayload = z.object({
+  streamId: z.string(),
+  offerId: z.string(),
+  /** Lets a client drop a repeated event: commerce events are delivered at least once. */
+  orderId: z.string().optional(),
+  /** The buyer's name masked, e.g. 王** */
+  buyerName: z.string(),
+  productName: z.string(),
+  quantity: z.number(),
+  createdAt: z.string(),
+});
+export type OrderNewPayload = z.infer<typeof OrderNewPayload>;
+
+export const OfferUpdatePayload = z.object({
+  streamId: z.string(),
+  offerId: z.string(),
+  remaining: z.number(),
+  /** Units (or buyers) counted towards the group threshold; 0 for non-group offers. */
+  groupCount: z.number(),
+  status: OfferStatus,
+  /**
+   * The offer's terms, sent when the owner edits it (stock-only updates from orders leave
+   * them out: a client keeps the last terms it heard, or its own read, until new ones come).
+   */
+  terms: OfferTerms.optional(),
+});
+export type OfferUpdatePayload = z.infer<typeof OfferUpdatePayload>;
+
+export const OfferPinnedPayload = z.object({
+  streamId: z.string(),
+  offerId: z.string().nullable(),
+});
+export type OfferPinnedPayload = z.infer<typeof OfferPinnedPayload>;
+
+export const GroupReachedPayload = z.object({
+  streamId: z.string(),
+  offerId: z.string(),
+  productName: z.string(),
+  groupCount: z.number(),
+  groupMin: z.number(),
+});
+export type GroupReachedPayload = z.infer<typeof GroupReachedPayload>;
+
+export const StreamStatusPayload = z.object({
+  streamId: z.string(),
+  status: StreamStatus,
+  segment: Segment.nullable().optional(),
+});
+export type StreamStatusPayload = z.infer<typeof StreamStatusPayload>;
+
+/** The owner edited the stream: its title, and while scheduled its time and cover. */
+export const StreamUpdatePayload = z.object({
+  streamId: z.string(),
+  title: z.string(),
+  scheduledAt: z.string().nullable(),
+  coverUrl: z.string().nullable(),
+});
+export type StreamUpdatePayload = z.infer<typeof StreamUpdatePayload>;
+
+export const StreamSegmentPayload = z.object({
+  streamId: z.string(),
+  segment: Segment.nullable(),
+  at: z.string(),
+});
+export type StreamSegmentPayload = z.infer<typeof StreamSegmentPayload>;
+
+/** `viewers` and `like`: a count for the stream. */
+export const CountPayload = z.object({ streamId: z.string(), count: z.number() });
+export type CountPayload = z.infer<typeof CountPayload>;
+
+export const UserMutedPayload = z.object({ streamId: z.string(), until: z.string() });
+export type UserMutedPayload = z.infer<typeof UserMutedPayload>;
+
+/** `cohost:invited`, `cohost:removed` and `user:removed`. */
+export const StreamUserPayload = z.object({ streamId: z.string(), userId: z.string() });
+export type StreamUserPayload = z.infer<typeof StreamUserPayload>;
+
+/** Server → the clients in a stream's room, by event name. */
+export const serverEvents = {
+  'comment:new': CommentPayload,
+  'comment:deleted': CommentDeletedPayload,
+  'order:new': OrderNewPayload,
+  'offer:update': OfferUpdatePayload,
+  'offer:pinned': OfferPinnedPayload,
+  'group:reached': GroupReachedPayload,
+  'stream:status': StreamStatusPayload,
+  'stream:update': StreamUpdatePayload,
+  'stream:segment': StreamSegmentPayload,
+  viewers: CountPayload,
+  /** The stream's total likes, sent at most twice a second. */
+  like: CountPayload,
+  /** Sent to the muted user only. */
+  'user:muted': UserMutedPayload,
+  'cohost:invited': StreamUserPayload,
+  'cohost:removed': StreamUserPayload,
+  'user:removed': StreamUserPayload,
+} as const;
+export type ServerEventName = keyof typeof serverEvents;
+export type ServerEventPayload<E extends ServerEventName> = z.infer<(typeof serverEvents)[E]>;
+
+// Client → server.
+
+export const StreamJoinPayload = z.object({ streamId: z.string() });
+export const StreamJoined = z.object({
+  /** The last 50 visible comments, oldest first. */
+  comments: z.array(CommentPayload),
+  likes: z.number(),
+  /** Whether this user may delete comments, mute and remove people here. */
+  canModerate: z.boolean(),
+});
+export type StreamJoined = z.infer<typeof StreamJoined>;
+export const CommentSendPayload = z.object({ text: z.string() });
+export const CommentSent = z.object({ id: z.string() });
+export const LikePayload = z.object({ count: z.number().optional() });
+export const CommentDeletePayload = z.object({ id: z.string() });
+export const UserMutePayload = z.object({ userId: z.string(), minutes: z.number() });
+export const UserRemovePayload = z.object({ userId: z.string() });
+
+/** The answer to a client's request: `{ ok: true, …}` or the API's error shape. */
+export const AckError = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export type AckError = z.infer<typeof AckError>;
+
+// One builder per commerce event: the services, the outbox and the one-statement order all
+// announce through these.
+
+/** An offer's stock and standing, as every `offer:update` tells it. */
+export interface OfferState {
+  streamId: string;
+  offerId: string;
+  quantity: number;
+  remaining: number;
+  groupMin: number | null;
+  status: OfferStatus;
+}
+
+export function offerUpdate(offer: OfferState, terms?: OfferTerms): OfferUpdatePayload {
+  return {
+    streamId: offer.streamId,
+    offerId: offer.offerId,
+    remaining: offer.remaining,
+    groupCount: offer.groupMin === null ? 0 : offer.quantity - offer.remaining,
+    status: offer.status,
+    ...(terms ? { terms } : {}),
+  };
+}
+
+export function orderNew(order: {
+  streamId: string;
+  offerId: string;
+  orderId: string;
+  /** already masked */
+  buyerName: string;
+  productName: string;
+  quantity: number;
+  createdAt: Date;
+}): OrderNewPayload {
+  return {
+    streamId: order.streamId,
+    offerId: order.offerId,
+    orderId: order.orderId,
+    buyerName: order.buyerName,
+    productName: order.productName,
+    quantity: order.quantity,
+    createdAt: order.createdAt.toISOString(),
+  };
+}
+
+export function groupReached(offer: {
+  streamId: string;
+  offerId: string;
+  productName: string;
+  groupCount: number;
+  groupMin: number;
+}): GroupReachedPayload {
+  return {
+    streamId: offer.streamId,
+    offerId: offer.offerId,
+    productName: offer.productName,
+    groupCount: offer.groupCount,
+    groupMin: offer.groupMin,
+  };
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { DisplayName } from './common';
+import { StreamSummary } from './stream';
+
+export const Shop = z
+  .object({
+    id: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    address: z.string().nullable(),
+    pickupHours: z.string().nullable(),
+    story: z.string().nullable(),
+  })
+  .meta({ id: 'Shop' });
+export type Shop = z.infer<typeof Shop>;
+
+export const ShopEnvelope = z.object({ shop: Shop });
+export type ShopEnvelope = z.infer<typeof ShopEnvelope>;
+
+/** GET /api/shops/:slug (public); also each entry of GET /api/me/shops. */
+export const ShopPage = z.object({ shop: Shop, streams: z.array(StreamSummary) });
+export type ShopPage = z.infer<typeof ShopPage>;
+
+/** GET /api/me/shops: the shops I own, with their streams. */
+export const MyShops = z.object({ shops: z.array(ShopPage) });
+export type MyShops = z.infer<typeof MyShops>;
+
+const Slug = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$/, '3–40 lowercase letters, digits and dashes');
+
+export const CreateShopBody = z.strictObject({
+  name: DisplayName,
+  slug: Slug,
+  address: z.string().trim().min(1).max(200).optional(),
+  pickupHours: z.string().trim().min(1).max(200).optional(),
+  story: z.string().trim().min(1).max(2000).optional(),
+});
+export type CreateShopBody = z.infer<typeof CreateShopBody>;
+
+export const SlugParams = z.object({ slug: z.string().min(1).max(60) });
+
+/** The shop-wide list of words comments may not contain. */
+export const BlockedWords = z.object({ words: z.array(z.string()) }).meta({ id: 'BlockedWords' });
+export type BlockedWords = z.infer<typeof BlockedWords>;
+
+export const PutBlockedWordsBody = z.strictObject({
+  words: z.array(z.string().trim().min(1).max(40)).max(500),
+});

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { IsoTime, lineOfText } from './common';
+
+export const STREAM_STATUSES = ['scheduled', 'live', 'ended'] as const;
+export const StreamStatus = z.enum(STREAM_STATUSES);
+export type StreamStatus = z.infer<typeof StreamStatus>;
+
+/** What the owner says the camera shows now (源头 / 后厨 / 试吃 / 问答). */
+export const Segment = z.enum(['sourcing', 'kitchen', 'tasting', 'qa']).meta({ id: 'Segment' });
+export type Segment = z.infer<typeof Segment>;
+
+export const StreamSummary = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    status: StreamStatus,
+    scheduledAt: z.string().nullable(),
+    startedAt: z.string().nullable(),
+    endedAt: z.string().nullable(),
+    coverUrl: z.string().nullable(),
+  })
+  .meta({ id: 'StreamSummary' });
+export type StreamSummary = z.infer<typeof StreamSummary>;
+
+/** `{ stream }`: creating, editing, starting and ending a stream. */
+export const StreamSummaryEnvelope = z.object({ stream: StreamSummary });
+export type StreamSummaryEnvelope = z.infer<typeof StreamSummaryEnvelope>;
+
+/** An offer as the watch page and the studio show it. */
+export const StreamOffer = z
+  .object({
+    id: z.string(),
+    productId: z.string(),
+    productName: z.string(),
+    imageUrl: z.string().nullable(),
+    priceCents: z.number().int(),
+    quantity: z.number().int(),
+    remaining: z.number().int(),
+    perBuyerLimit: z.number().int().nullable(),
+    groupMin: z.number().int().nullable(),
+    groupDeadline: z.string().nullable(),
+    /** Units counted towards the group threshold: every unit not cancelled. */
+    groupCount: z.number().int(),
+  })
+  .meta({ id: 'StreamOffer' });
+export type StreamOffer = z.infer<typeof StreamOffer>;
+
+export const Stream = StreamSummary.extend({
+  shop: z.object({
+    id: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    address: z.string().nullable(),
+  }),
+  offers: z.array(StreamOffer),
+  pinnedOfferId: z.string().nullable(),
+  viewerCount: z.number().int(),
+  segment: Segment.nullable(),
+  segmentAt: z.string().nullable(),
+}).meta({ id: 'Stream' });
+export type Stream = z.infer<typeof Stream>;
+
+/** GET /api/streams/:id */
+export const StreamEnvelope = z.object({ stream: Stream });
+export type StreamEnvelope = z.infer<typeof StreamEnvelope>;
+
+export const SegmentMark = z.object({ segment: Segment.nullable(), at: z.string() });
+export type SegmentMark = z.infer<typeof SegmentMark>;
+
+/** GET /api/streams/:id/studio (owner) */
+export const Studio = z.object({ stream: Stream, segments: z.array(SegmentMark) });
+export type Studio = z.infer<typeof Studio>;
+
+/** GET /api/streams/:id/me */
+export const MyStage = z.object({
+  owner: z.boolean(),
+  cohost: z.enum(['invited', 'accepted', 'revoked']).nullable(),
+  removed: z.boolean(),
+});
+export type MyStage = z.infer<typeof MyStage>;
+
+const StreamTitle = lineOfText(80);
+const CoverUrl = z.url({ protocol: /^https?$/ }).max(500);
+
+export const CreateStreamBody = z.strictObject({
+  title: StreamTitle,
+  scheduledAt: IsoTime.optional(),
+  coverUrl: CoverUrl.optional(),
+});
+export type CreateStreamBody = z.infer<typeof CreateStreamBody>;
+
+export const EditStreamBody = z
+  .strictObject({
+    title: StreamTitle.optional(),
+    /** null: no set time ("coming soon") */
+    scheduledAt: IsoTime.nullable().optional(),
+    coverUrl: CoverUrl.nullable().optional(),
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), 'nothing to change')
+  .meta({ id: 'StreamEdit' });
+export type EditStreamBody = z.infer<typeof EditStreamBody>;
+
+export const MediaRole = z.enum(['host', 'viewer']);
+
+export const TokenBody = z.strictObject({ role: MediaRole.optional() });
+
+export const MediaToken = z
+  .object({
+    url: z.string(),
+    token: z.string(),
+    role: MediaRole,
+    identity: z.string(),
+  })
+  .meta({ id: 'MediaToken' });
+export type MediaToken = z.infer<typeof MediaToken>;
+
+export const SegmentBody = z.strictObject({ segment: Segment.nullable() });
+export type SegmentBody = z.infer<typeof SegmentBody>;
+
+export const StreamUserParams = z.object({ streamId: z.uuid(), userId: z.uuid() });
+
+export const CohostBody = z.strictObject({ userId: z.uuid() });
+export const CohostInvited = z.object({
+  cohost: z.object({ userId: z.string(), status: z.literal('invited') }),
+});
+export const CohostAccepted = z.object({ status: z.literal('accepted') });
+export const CohostRevoked = z.object({ status: z.literal('revoked') });
