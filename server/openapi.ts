@@ -1,5 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from './context';
+import { ErrorBody } from './contracts/error';
 import { errorStatus, type ErrorCode } from './errors';
 
 export { z };
@@ -30,16 +31,6 @@ export function createRouter(): OpenAPIHono<AppEnv> {
   });
 }
 
-export const ErrorSchema = z
-  .object({
-    error: z.object({
-      code: z.string().openapi({ example: 'validation_failed' }),
-      message: z.string(),
-      issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-    }),
-  })
-  .openapi('Error');
-
 /** Documents the error answers a route can give, grouped by status. */
 export function errors(...codes: ErrorCode[]) {
   const byStatus: Record<number, ErrorCode[]> = {};
@@ -49,7 +40,7 @@ export function errors(...codes: ErrorCode[]) {
       status,
       {
         description: list.join(', '),
-        content: { 'application/json': { schema: ErrorSchema } },
+        content: { 'application/json': { schema: ErrorBody } },
       },
     ]),
   );
@@ -62,22 +53,3 @@ export function jsonBody<T extends z.ZodType>(schema: T) {
 export function jsonContent<T extends z.ZodType>(schema: T, description: string) {
   return { description, content: { 'application/json': { schema } } } as const;
 }
-
-export const UserSchema = z
-  .object({
-    id: z.string(),
-    email: z.string().nullable(),
-    name: z.string(),
-    guest: z.boolean(),
-  })
-  .openapi('User');
-
-export const UserEnvelope = z.object({ user: UserSchema });
-
-/** Display names: trimmed, 1–40 characters, no control characters. */
-export const displayName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(40)
-  .regex(/^[^\p{Cc}\p{Cf}]+$/u, 'must not contain control characters');

@@ -6,7 +6,8 @@ export const StreamStatus = z.enum(STREAM_STATUSES);
 export type StreamStatus = z.infer<typeof StreamStatus>;
 
 /** What the owner says the camera shows now (源头 / 后厨 / 试吃 / 问答). */
-export const Segment = z.enum(['sourcing', 'kitchen', 'tasting', 'qa']).meta({ id: 'Segment' });
+// No OpenAPI name: zod-to-openapi 9 drops the null of a named schema made nullable.
+export const Segment = z.enum(['sourcing', 'kitchen', 'tasting', 'qa']);
 export type Segment = z.infer<typeof Segment>;
 
 export const StreamSummary = z

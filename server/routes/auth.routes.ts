@@ -3,24 +3,8 @@ import { createGuest, logIn, signUp } from '../services/auth.service';
 import { invalidateSession } from '../services/session.service';
 import { clearSessionCookie, startSession } from '../middleware/session';
 import { rateLimit } from '../middleware/edge';
-import {
-  UserEnvelope,
-  createRouter,
-  displayName,
-  errors,
-  jsonBody,
-  jsonContent,
-  z,
-} from '../openapi';
-
-const email = z.email().max(254);
-const SignupBody = z.strictObject({
-  email,
-  password: z.string().min(8).max(200),
-  name: displayName,
-});
-const LoginBody = z.strictObject({ email, password: z.string().min(1).max(200) });
-const GuestBody = z.strictObject({ name: displayName });
+import { GuestBody, LoginBody, SignupBody, UserEnvelope } from '../contracts/auth';
+import { createRouter, errors, jsonBody, jsonContent } from '../openapi';
 
 const bodyErrors = [
   'malformed_json',

@@ -1,27 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { sql } from 'kysely';
-import { createRouter, jsonContent, z } from '../openapi';
-
-const Health = z
-  .object({
-    /**
-     * ok: everything answers. degraded: the database answers but the media server does not
-     * (orders, comments and pages still work; live video does not). down: no database.
-     */
-    status: z.enum(['ok', 'degraded', 'down']),
-    ok: z.boolean(),
-    db: z.object({
-      ok: z.boolean(),
-      kind: z.enum(['postgres', 'pglite']),
-      latencyMs: z.number().optional(),
-    }),
-    livekit: z.object({
-      ok: z.boolean(),
-      latencyMs: z.number().optional(),
-      error: z.string().optional(),
-    }),
-  })
-  .openapi('Health');
+import { Health } from '../contracts/health';
+import { createRouter, jsonContent } from '../openapi';
 
 /** How long the database may take to answer `select 1` before it counts as down. */
 const DB_CHECK_MS = 2000;

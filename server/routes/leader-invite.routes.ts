@@ -3,75 +3,24 @@ import { requireAccount } from '../middleware/session';
 import {
   acceptInvite,
   createInvite,
-  INVITE_DAYS_DEFAULT,
-  INVITE_DAYS_MAX,
   previewInvite,
   shopInvites,
   withdrawInvite,
 } from '../services/leader-invite.service';
-import { createRouter, errors, jsonBody, jsonContent, z } from '../openapi';
+import { ShopParams } from '../contracts/common';
+import {
+  CreateInviteBody,
+  CreatedInvite,
+  InviteEnvelope,
+  InviteList,
+  InviteParams,
+  InvitePreviewEnvelope,
+  InviteTokenParams,
+  LeaderEnvelope,
+  LeaderProfileBody,
+} from '../contracts/leader';
+import { createRouter, errors, jsonBody, jsonContent } from '../openapi';
 import { publicOrigin } from '../http/origin';
-import { LeaderProfileBody, LeaderSchema } from './leader.routes';
-
-const InviteSchema = z
-  .object({
-    id: z.string(),
-    shopId: z.string(),
-    note: z.string().nullable(),
-    commissionRate: z.number(),
-    status: z.enum(['open', 'accepted', 'revoked', 'expired']),
-    createdAt: z.string(),
-    expiresAt: z.string(),
-    acceptedAt: z.string().nullable(),
-    leaderId: z.string().nullable(),
-    leaderName: z.string().nullable(),
-  })
-  .openapi('LeaderInvite');
-
-const InvitePreviewSchema = z
-  .object({
-    shop: z.object({
-      id: z.string(),
-      slug: z.string(),
-      name: z.string(),
-      address: z.string().nullable(),
-    }),
-    note: z.string().nullable(),
-    commissionRate: z.number(),
-    expiresAt: z.string(),
-    viewer: z
-      .object({
-        owner: z.boolean(),
-        leaderStatus: z.enum(['pending', 'approved', 'declined', 'suspended']).nullable(),
-        acceptedByYou: z.boolean(),
-      })
-      .nullable(),
-  })
-  .openapi('LeaderInvitePreview');
-
-const ShopParams = z.object({ shopId: z.uuid() });
-const InviteParams = z.object({ shopId: z.uuid(), inviteId: z.uuid() });
-// Any string: a token that cannot exist is simply not found, like an unknown one.
-const TokenParams = z.object({ token: z.string().min(1).max(64) });
-
-const CreateInviteBody = z.strictObject({
-  note: z
-    .string()
-    .trim()
-    .min(1)
-    .max(60)
-    .regex(/^[^\p{Cc}\p{Cf}]+$/u, 'must not contain control characters')
-    .optional()
-    .openapi({ description: 'Whom the invitation is for, as a reminder to the owner' }),
-  commissionRate: z.number().min(0).max(1),
-  expiresInDays: z
-    .number()
-    .int()
-    .min(1)
-    .max(INVITE_DAYS_MAX)
-    .optional()
-    .openapi({ description: `Days until the link stops working (default ${INVITE_DAYS_DEFAULT})` }),
-});
 
 export function leaderInviteRoutes() {
   const router = createRouter();
@@ -84,10 +33,7 @@ export function leaderInviteRoutes() {
       summary: 'Invite a leader by link (owner); the link is shown only in this answer',
       request: { params: ShopParams, body: jsonBody(CreateInviteBody) },
       responses: {
-        201: jsonContent(
-          z.object({ invite: InviteSchema, link: z.string() }),
-          'The invitation and its /invite/<token> link',
-        ),
+        201: jsonContent(CreatedInvite, 'The invitation and its /invite/<token> link'),
         ...errors('validation_failed', 'unauthenticated', 'forbidden', 'not_found'),
       },
     }),
@@ -111,7 +57,7 @@ export function leaderInviteRoutes() {
       summary: "The shop's recent leader invitations, newest first (owner)",
       request: { params: ShopParams },
       responses: {
-        200: jsonContent(z.object({ invites: z.array(InviteSchema) }), 'Invitations'),
+        200: jsonContent(InviteList, 'Invitations'),
         ...errors('unauthenticated', 'forbidden', 'not_found'),
       },
     }),
@@ -133,7 +79,7 @@ export function leaderInviteRoutes() {
       summary: 'Withdraw an invitation nobody has accepted (owner)',
       request: { params: InviteParams },
       responses: {
-        200: jsonContent(z.object({ invite: InviteSchema }), 'Revoked'),
+        200: jsonContent(InviteEnvelope, 'Revoked'),
         ...errors('unauthenticated', 'forbidden', 'not_found', 'invite_used'),
       },
     }),
@@ -150,9 +96,9 @@ export function leaderInviteRoutes() {
       path: '/invites/{token}',
       tags: ['leaders'],
       summary: 'What an invitation link offers (public: the token is the secret)',
-      request: { params: TokenParams },
+      request: { params: InviteTokenParams },
       responses: {
-        200: jsonContent(z.object({ invite: InvitePreviewSchema }), 'The open invitation'),
+        200: jsonContent(InvitePreviewEnvelope, 'The open invitation'),
         ...errors('not_found', 'invite_used', 'invite_expired', 'invite_revoked'),
       },
     }),
@@ -172,9 +118,9 @@ export function leaderInviteRoutes() {
       path: '/invites/{token}/accept',
       tags: ['leaders'],
       summary: 'Accept an invitation: become an approved leader at the invited rate',
-      request: { params: TokenParams, body: jsonBody(LeaderProfileBody) },
+      request: { params: InviteTokenParams, body: jsonBody(LeaderProfileBody) },
       responses: {
-        200: jsonContent(z.object({ leader: LeaderSchema }), 'Approved, with a code'),
+        200: jsonContent(LeaderEnvelope, 'Approved, with a code'),
         ...errors(
           'validation_failed',
           'unauthenticated',

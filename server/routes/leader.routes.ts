@@ -12,54 +12,20 @@ import {
   setLeaderStatus,
   shopLeaderBoard,
 } from '../services/leader.service';
-import { createRouter, displayName, errors, jsonBody, jsonContent, z } from '../openapi';
+import { ShopParams } from '../contracts/common';
+import {
+  LeaderBoard,
+  LeaderEnvelope,
+  LeaderParams,
+  LeaderProfileBody,
+  Memberships,
+  RateBody,
+  ReferralClickBody,
+  Statement,
+  StatementQuery,
+} from '../contracts/leader';
+import { createRouter, errors, jsonBody, jsonContent } from '../openapi';
 
-export const LeaderSchema = z
-  .object({
-    id: z.string(),
-    shopId: z.string(),
-    userId: z.string(),
-    displayName: z.string(),
-    community: z.string().nullable(),
-    status: z.enum(['pending', 'approved', 'declined', 'suspended']),
-    code: z.string().nullable(),
-    commissionRate: z.number().nullable(),
-    pickupAddress: z.string().nullable(),
-    pickupHours: z.string().nullable(),
-  })
-  .openapi('Leader');
-
-const StatsSchema = z
-  .object({
-    clicks: z.number(),
-    visitors: z.number(),
-    orders: z.number(),
-    buyers: z.number(),
-    units: z.number(),
-    gmvCents: z.number(),
-    conversion: z.number(),
-    commission: z.object({
-      pendingCents: z.number(),
-      earnedCents: z.number(),
-      reversedCents: z.number(),
-    }),
-  })
-  .openapi('LeaderStats');
-
-const ShopParams = z.object({ shopId: z.uuid() });
-const LeaderParams = z.object({ shopId: z.uuid(), leaderId: z.uuid() });
-const Rate = z.strictObject({ commissionRate: z.number().min(0).max(1) });
-const optionalText = (max: number) => z.string().trim().min(1).max(max).optional();
-
-/** What a resident tells the shop about themselves, applying or accepting an invitation. */
-export const LeaderProfileBody = z.strictObject({
-  displayName,
-  community: optionalText(60),
-  pickupAddress: optionalText(200),
-  pickupHours: optionalText(100),
-});
-
-/** The origin links are built on: the configured one, or this request's. */
 export function leaderRoutes() {
   const router = createRouter();
 
@@ -74,7 +40,7 @@ export function leaderRoutes() {
         body: jsonBody(LeaderProfileBody),
       },
       responses: {
-        201: jsonContent(z.object({ leader: LeaderSchema }), 'The application, pending'),
+        201: jsonContent(LeaderEnvelope, 'The application, pending'),
         ...errors('validation_failed', 'unauthenticated', 'forbidden', 'not_found', 'conflict'),
       },
     }),
@@ -97,10 +63,7 @@ export function leaderRoutes() {
       summary: "The shop's leader board (owner)",
       request: { params: ShopParams },
       responses: {
-        200: jsonContent(
-          z.object({ leaders: z.array(z.object({ leader: LeaderSchema, stats: StatsSchema })) }),
-          'Every leader with their numbers',
-        ),
+        200: jsonContent(LeaderBoard, 'Every leader with their numbers'),
         ...errors('unauthenticated', 'forbidden', 'not_found'),
       },
     }),
@@ -120,9 +83,9 @@ export function leaderRoutes() {
       path: '/shops/{shopId}/leaders/{leaderId}/approve',
       tags: ['leaders'],
       summary: 'Approve (or reinstate) a leader with a commission rate',
-      request: { params: LeaderParams, body: jsonBody(Rate) },
+      request: { params: LeaderParams, body: jsonBody(RateBody) },
       responses: {
-        200: jsonContent(z.object({ leader: LeaderSchema }), 'Approved, with a code'),
+        200: jsonContent(LeaderEnvelope, 'Approved, with a code'),
         ...errors('validation_failed', 'unauthenticated', 'forbidden', 'not_found', 'conflict'),
       },
     }),
@@ -151,7 +114,7 @@ export function leaderRoutes() {
         summary: action === 'decline' ? 'Decline an application' : 'Suspend an approved leader',
         request: { params: LeaderParams },
         responses: {
-          200: jsonContent(z.object({ leader: LeaderSchema }), 'Done'),
+          200: jsonContent(LeaderEnvelope, 'Done'),
           ...errors('unauthenticated', 'forbidden', 'not_found', 'conflict'),
         },
       }),
@@ -175,9 +138,9 @@ export function leaderRoutes() {
       path: '/shops/{shopId}/leaders/{leaderId}',
       tags: ['leaders'],
       summary: "Change a leader's rate (new orders only)",
-      request: { params: LeaderParams, body: jsonBody(Rate) },
+      request: { params: LeaderParams, body: jsonBody(RateBody) },
       responses: {
-        200: jsonContent(z.object({ leader: LeaderSchema }), 'The new rate'),
+        200: jsonContent(LeaderEnvelope, 'The new rate'),
         ...errors('validation_failed', 'unauthenticated', 'forbidden', 'not_found'),
       },
     }),
@@ -201,37 +164,7 @@ export function leaderRoutes() {
       tags: ['leaders'],
       summary: "The signed-in leader's shops, links and numbers",
       responses: {
-        200: jsonContent(
-          z.object({
-            memberships: z.array(
-              z.object({
-                leaderId: z.string(),
-                displayName: z.string(),
-                shopId: z.string(),
-                shopSlug: z.string(),
-                shopName: z.string(),
-                status: z.string(),
-                code: z.string().nullable(),
-                link: z.string().nullable(),
-                commissionRate: z.number().nullable(),
-                stats: StatsSchema,
-                recentOrders: z.array(
-                  z.object({
-                    id: z.string(),
-                    productName: z.string(),
-                    quantity: z.number(),
-                    totalCents: z.number(),
-                    commissionCents: z.number(),
-                    state: z.string(),
-                    buyerName: z.string(),
-                    createdAt: z.string(),
-                  }),
-                ),
-              }),
-            ),
-          }),
-          'Memberships',
-        ),
+        200: jsonContent(Memberships, 'Memberships'),
         ...errors('unauthenticated'),
       },
     }),
@@ -249,31 +182,10 @@ export function leaderRoutes() {
       summary: 'A monthly commission statement for one shop',
       request: {
         params: ShopParams,
-        query: z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM') }),
+        query: StatementQuery,
       },
       responses: {
-        200: jsonContent(
-          z.object({
-            month: z.string(),
-            totals: z.object({
-              pendingCents: z.number(),
-              earnedCents: z.number(),
-              reversedCents: z.number(),
-            }),
-            entries: z.array(
-              z.object({
-                orderId: z.string(),
-                productName: z.string(),
-                orderTotalCents: z.number(),
-                bucket: z.string(),
-                amountCents: z.number(),
-                reason: z.string(),
-                at: z.string(),
-              }),
-            ),
-          }),
-          'The statement',
-        ),
+        200: jsonContent(Statement, 'The statement'),
         ...errors('validation_failed', 'unauthenticated', 'not_found'),
       },
     }),
@@ -295,9 +207,7 @@ export function leaderRoutes() {
       tags: ['leaders'],
       summary: 'Record the opening of a per-stream leader link (/live/<id>?ref=<code>)',
       request: {
-        body: jsonBody(
-          z.strictObject({ code: z.string().min(1).max(32), streamId: z.uuid().optional() }),
-        ),
+        body: jsonBody(ReferralClickBody),
       },
       responses: {
         204: { description: 'Recorded (or counted once within a minute)' },

@@ -1,5 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
-import { createRouter, errors, jsonContent, z } from '../openapi';
+import { WebhookAnswer, WebhookHeaders } from '../contracts/media';
+import { createRouter, errors, jsonContent } from '../openapi';
 import { applyWebhook } from '../services/stream.service';
 
 /** LiveKit's webhooks: signed with our API secret, verified before anything is read. */
@@ -11,9 +12,9 @@ export function livekitWebhookRoutes() {
       path: '/webhook',
       tags: ['media'],
       summary: 'LiveKit webhook (signed; a repeated event id is applied once)',
-      request: { headers: z.object({ authorization: z.string().max(4096).optional() }) },
+      request: { headers: WebhookHeaders },
       responses: {
-        200: jsonContent(z.object({ applied: z.boolean(), event: z.string() }), 'Received'),
+        200: jsonContent(WebhookAnswer, 'Received'),
         ...errors('unauthenticated', 'unsupported_media_type', 'payload_too_large'),
       },
     }),

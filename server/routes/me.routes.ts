@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { requireUser } from '../middleware/session';
-import { UserEnvelope, createRouter, errors, jsonContent } from '../openapi';
+import { UserEnvelope } from '../contracts/auth';
+import { createRouter, errors, jsonContent } from '../openapi';
 
 export function meRoutes() {
   const router = createRouter();

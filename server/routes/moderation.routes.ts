@@ -3,13 +3,9 @@ import { findShopById } from '../../db/repositories/shop.repository';
 import { AppError } from '../errors';
 import { requireAccount } from '../middleware/session';
 import { getBlockedWords, setBlockedWords } from '../services/comment.service';
-import { createRouter, errors, jsonBody, jsonContent, z } from '../openapi';
-
-const Params = z.object({ shopId: z.uuid() });
-const Words = z.object({ words: z.array(z.string()) }).openapi('BlockedWords');
-const PutWords = z.strictObject({
-  words: z.array(z.string().trim().min(1).max(40)).max(500),
-});
+import { ShopParams } from '../contracts/common';
+import { BlockedWords, PutBlockedWordsBody } from '../contracts/shop';
+import { createRouter, errors, jsonBody, jsonContent } from '../openapi';
 
 /** The shop-wide list of words comments may not contain (owner only). */
 export function moderationRoutes() {
@@ -27,9 +23,9 @@ export function moderationRoutes() {
       path: '/{shopId}/blocked-words',
       tags: ['moderation'],
       summary: "The shop's blocked words",
-      request: { params: Params },
+      request: { params: ShopParams },
       responses: {
-        200: jsonContent(Words, 'The list'),
+        200: jsonContent(BlockedWords, 'The list'),
         ...errors('unauthenticated', 'forbidden', 'not_found'),
       },
     }),
@@ -47,9 +43,9 @@ export function moderationRoutes() {
       path: '/{shopId}/blocked-words',
       tags: ['moderation'],
       summary: "Replace the shop's blocked words",
-      request: { params: Params, body: jsonBody(PutWords) },
+      request: { params: ShopParams, body: jsonBody(PutBlockedWordsBody) },
       responses: {
-        200: jsonContent(Words, 'The new list'),
+        200: jsonContent(BlockedWords, 'The new list'),
         ...errors('validation_failed', 'unauthenticated', 'forbidden', 'not_found'),
       },
     }),

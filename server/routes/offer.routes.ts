@@ -1,53 +1,16 @@
 import { createRoute } from '@hono/zod-openapi';
 import { requireAccount } from '../middleware/session';
-import { createRouter, errors, jsonBody, jsonContent, z } from '../openapi';
+import { StreamParams } from '../contracts/common';
+import {
+  CreateOfferBody,
+  EditOfferBody,
+  OfferEnvelope,
+  OfferParams,
+  Pinned,
+  Unpinned,
+} from '../contracts/offer';
+import { createRouter, errors, jsonBody, jsonContent } from '../openapi';
 import { closeStreamOffer, createOffer, editOffer, pinOffer } from '../services/offer.service';
-
-export const OfferSchema = z
-  .object({
-    id: z.string(),
-    streamId: z.string(),
-    productId: z.string(),
-    priceCents: z.number().int(),
-    quantity: z.number().int(),
-    remaining: z.number().int(),
-    perBuyerLimit: z.number().int().nullable(),
-    groupMin: z.number().int().nullable(),
-    groupDeadline: z.string().nullable(),
-    closed: z.boolean(),
-  })
-  .openapi('Offer');
-
-const PriceCents = z.number().int().min(0).max(100_000_000);
-const Quantity = z.number().int().min(1).max(100_000);
-const GroupMin = z.number().int().min(2).max(100_000);
-const GroupDeadline = z.iso.datetime({ offset: true });
-const PerBuyerLimit = z.number().int().min(1).max(1000);
-
-const CreateOfferBody = z.strictObject({
-  productId: z.uuid(),
-  priceCents: PriceCents,
-  quantity: Quantity,
-  groupMin: GroupMin.optional(),
-  groupDeadline: GroupDeadline.optional(),
-  perBuyerLimit: PerBuyerLimit.optional(),
-});
-
-const EditOfferBody = z
-  .strictObject({
-    priceCents: PriceCents.optional(),
-    quantity: Quantity.optional(),
-    /** null: no limit */
-    perBuyerLimit: PerBuyerLimit.nullable().optional(),
-    /** null together with groupDeadline null: no longer a group buy */
-    groupMin: GroupMin.nullable().optional(),
-    groupDeadline: GroupDeadline.nullable().optional(),
-  })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), 'nothing to change')
-  .openapi('OfferEdit');
-
-const StreamParams = z.object({ streamId: z.uuid() });
-const OfferParams = z.object({ streamId: z.uuid(), offerId: z.uuid() });
 
 export function offerRoutes() {
   const router = createRouter();
@@ -60,7 +23,7 @@ export function offerRoutes() {
       summary: 'Put a product on offer in a stream (owner)',
       request: { params: StreamParams, body: jsonBody(CreateOfferBody) },
       responses: {
-        201: jsonContent(z.object({ offer: OfferSchema }), 'The new offer'),
+        201: jsonContent(OfferEnvelope, 'The new offer'),
         ...errors(
           'validation_failed',
           'bad_request',
@@ -95,7 +58,7 @@ export function offerRoutes() {
         'with the new terms.',
       request: { params: OfferParams, body: jsonBody(EditOfferBody) },
       responses: {
-        200: jsonContent(z.object({ offer: OfferSchema }), 'The offer as it is now'),
+        200: jsonContent(OfferEnvelope, 'The offer as it is now'),
         ...errors(
           'validation_failed',
           'malformed_json',
@@ -131,7 +94,7 @@ export function offerRoutes() {
       summary: 'Pin an offer on every viewer’s screen (owner)',
       request: { params: OfferParams },
       responses: {
-        200: jsonContent(z.object({ pinnedOfferId: z.string().nullable() }), 'Pinned'),
+        200: jsonContent(Pinned, 'Pinned'),
         ...errors('unauthenticated', 'forbidden', 'not_found'),
       },
     }),
@@ -150,7 +113,7 @@ export function offerRoutes() {
       summary: 'Unpin the pinned offer (owner)',
       request: { params: StreamParams },
       responses: {
-        200: jsonContent(z.object({ pinnedOfferId: z.null() }), 'Unpinned'),
+        200: jsonContent(Unpinned, 'Unpinned'),
         ...errors('unauthenticated', 'forbidden', 'not_found'),
       },
     }),
@@ -168,7 +131,7 @@ export function offerRoutes() {
       summary: 'Stop taking orders on an offer (owner)',
       request: { params: OfferParams },
       responses: {
-        200: jsonContent(z.object({ offer: OfferSchema }), 'Closed'),
+        200: jsonContent(OfferEnvelope, 'Closed'),
         ...errors('unauthenticated', 'forbidden', 'not_found'),
       },
     }),

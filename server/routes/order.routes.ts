@@ -2,93 +2,23 @@ import { createRoute } from '@hono/zod-openapi';
 import { getCookie } from 'hono/cookie';
 import { VISITOR_COOKIE } from '../http/visitor';
 import { requireAccount, requireUser } from '../middleware/session';
+import { ShopParams, StreamParams } from '../contracts/common';
+import {
+  IdempotencyHeaders,
+  OrderEnvelope,
+  OrderList,
+  PickupPointList,
+  PlaceOrderBody,
+  ShopOrdersQuery,
+} from '../contracts/order';
 import { createRouter, errors, jsonBody, jsonContent, z } from '../openapi';
-import { ORDER_STATES, placeOrder } from '../services/order.service';
+import { placeOrder } from '../services/order.service';
 import {
   exportShopOrdersCsv,
   listMyOrders,
   listPickupPointsOfStream,
   listShopOrdersForOwner,
 } from '../services/order-query.service';
-
-export const OrderSchema = z
-  .object({
-    id: z.string(),
-    status: z.enum(ORDER_STATES),
-    shopId: z.string(),
-    streamId: z.string(),
-    offerId: z.string(),
-    productName: z.string(),
-    unitPriceCents: z.number().int(),
-    quantity: z.number().int(),
-    totalCents: z.number().int(),
-    pickupCode: z.string(),
-    pickupPointId: z.string(),
-    leaderId: z.string().nullable(),
-    cancelReason: z.string().nullable(),
-    createdAt: z.string(),
-    pickedUpAt: z.string().nullable(),
-  })
-  .openapi('Order');
-
-export const PickupPointSchema = z
-  .object({
-    id: z.string(),
-    kind: z.enum(['shop', 'leader']),
-    name: z.string(),
-    address: z.string().nullable(),
-    hours: z.string().nullable(),
-  })
-  .openapi('PickupPoint');
-
-export const OrderDetailSchema = OrderSchema.extend({
-  buyerName: z.string(),
-  phone: z.string(),
-  shop: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
-  streamTitle: z.string(),
-  pickupPoint: PickupPointSchema,
-  refundStatus: z.enum(['open', 'approved', 'declined']).nullable(),
-}).openapi('OrderDetail');
-
-/** Mainland mobile numbers, or an international number in E.164. */
-const phone = z
-  .string()
-  .trim()
-  .regex(/^(1[3-9]\d{9}|\+[1-9]\d{7,14})$/, 'must be a mobile number');
-
-const PlaceOrderBody = z.strictObject({
-  offerId: z.uuid(),
-  quantity: z.number().int().min(1).max(99),
-  phone,
-  pickupPointId: z.uuid().optional(),
-  ref: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,40}$/)
-    .optional(),
-});
-
-const IdempotencyHeaders = z.object({
-  'idempotency-key': z
-    .string()
-    .regex(/^[\x21-\x7e]{1,100}$/, '1–100 printable ASCII characters')
-    .optional(),
-});
-
-const StreamParams = z.object({ streamId: z.uuid() });
-const ShopParams = z.object({ shopId: z.uuid() });
-
-const stateList = z
-  .string()
-  .transform((s) => s.split(','))
-  .pipe(z.array(z.enum(ORDER_STATES)).min(1).max(6));
-
-const ShopOrdersQuery = z.strictObject({
-  streamId: z.uuid().optional(),
-  status: stateList.optional(),
-  /** the shop's id for pickups at the shop, a leader's id for that leader's point */
-  pickupPointId: z.uuid().optional(),
-  format: z.enum(['json', 'csv']).optional(),
-});
 
 export function orderRoutes() {
   const router = createRouter();
@@ -107,10 +37,7 @@ export function orderRoutes() {
         body: jsonBody(PlaceOrderBody),
       },
       responses: {
-        201: jsonContent(
-          z.object({ order: OrderSchema }),
-          'The order (or the first one for this key)',
-        ),
+        201: jsonContent(OrderEnvelope, 'The order (or the first one for this key)'),
         ...errors(
           'validation_failed',
           'bad_request',
@@ -146,7 +73,7 @@ export function orderRoutes() {
       summary: "Where a stream's orders can be picked up: the shop and its leaders' points",
       request: { params: StreamParams },
       responses: {
-        200: jsonContent(z.object({ pickupPoints: z.array(PickupPointSchema) }), 'Pickup points'),
+        200: jsonContent(PickupPointList, 'Pickup points'),
         ...errors('not_found'),
       },
     }),
@@ -169,7 +96,7 @@ export function orderRoutes() {
       tags: ['orders'],
       summary: 'My orders, newest first',
       responses: {
-        200: jsonContent(z.object({ orders: z.array(OrderDetailSchema) }), 'My orders'),
+        200: jsonContent(OrderList, 'My orders'),
         ...errors('unauthenticated'),
       },
     }),
@@ -187,7 +114,7 @@ export function orderRoutes() {
         200: {
           description: 'The orders',
           content: {
-            'application/json': { schema: z.object({ orders: z.array(OrderDetailSchema) }) },
+            'application/json': { schema: OrderList },
             'text/csv': { schema: z.string() },
           },
         },

@@ -1,30 +1,16 @@
 import { createRoute } from '@hono/zod-openapi';
 import { requireAccount } from '../middleware/session';
-import { createRouter, errors, jsonBody, jsonContent, z } from '../openapi';
+import { ShopParams } from '../contracts/common';
+import {
+  OrderDetailEnvelope,
+  PickupBody,
+  PickupPointList,
+  PickupPointParams,
+  PrepareList,
+} from '../contracts/order';
+import { createRouter, errors, jsonBody, jsonContent } from '../openapi';
 import { redeemPickup, toPrepare } from '../services/after-sales.service';
 import { listPickupPoints } from '../services/order-query.service';
-import { OrderDetailSchema, PickupPointSchema } from './order.routes';
-
-const ShopParams = z.object({ shopId: z.uuid() });
-const PointParams = z.object({ shopId: z.uuid(), pickupPointId: z.uuid() });
-
-const PrepareSchema = z
-  .object({
-    pickupPointId: z.string(),
-    today: z.string().openapi({ description: "The shop's today (YYYY-MM-DD, Asia/Shanghai)" }),
-    totals: z.array(z.object({ productName: z.string(), quantity: z.number().int() })),
-    buyers: z.array(
-      z.object({
-        buyerName: z.string(),
-        phone: z.string(),
-        pickupCode: z.string(),
-        dueOn: z.string(),
-        overdue: z.boolean(),
-        items: z.array(z.object({ productName: z.string(), quantity: z.number().int() })),
-      }),
-    ),
-  })
-  .openapi('PrepareList');
 
 export function pickupRoutes() {
   const router = createRouter();
@@ -38,17 +24,10 @@ export function pickupRoutes() {
       description: 'The order becomes picked_up and paid (pay at pickup).',
       request: {
         params: ShopParams,
-        body: jsonBody(
-          z.strictObject({
-            code: z
-              .string()
-              .trim()
-              .regex(/^\d{6}$/, '6 digits'),
-          }),
-        ),
+        body: jsonBody(PickupBody),
       },
       responses: {
-        200: jsonContent(z.object({ order: OrderDetailSchema }), 'Picked up'),
+        200: jsonContent(OrderDetailEnvelope, 'Picked up'),
         ...errors(
           'validation_failed',
           'unauthenticated',
@@ -78,7 +57,7 @@ export function pickupRoutes() {
       summary: "The shop's pickup points: the shop itself and its approved leaders' points",
       request: { params: ShopParams },
       responses: {
-        200: jsonContent(z.object({ pickupPoints: z.array(PickupPointSchema) }), 'Points'),
+        200: jsonContent(PickupPointList, 'Points'),
         ...errors('not_found'),
       },
     }),
@@ -98,9 +77,9 @@ export function pickupRoutes() {
       description:
         'Confirmed orders not yet picked up that are due today or overdue. An order is due ' +
         'from the later of the day it was confirmed and the day its stream airs.',
-      request: { params: PointParams },
+      request: { params: PickupPointParams },
       responses: {
-        200: jsonContent(PrepareSchema, 'The list'),
+        200: jsonContent(PrepareList, 'The list'),
         ...errors('unauthenticated', 'forbidden', 'not_found'),
       },
     }),

@@ -1,6 +1,17 @@
 import { createRoute } from '@hono/zod-openapi';
 import { requireAccount, requireUser } from '../middleware/session';
-import { createRouter, errors, jsonBody, jsonContent, z } from '../openapi';
+import { OrderParams, ShopParams } from '../contracts/common';
+import {
+  DeclineRefundBody,
+  OrderDetailEnvelope,
+  RefundBody,
+  RefundDeclined,
+  RefundRequestBody,
+  RefundRequestList,
+  RefundRequestOpened,
+  RefundRequestsQuery,
+} from '../contracts/order';
+import { createRouter, errors, jsonBody, jsonContent } from '../openapi';
 import {
   cancelOrder,
   declineRefund,
@@ -8,33 +19,6 @@ import {
   refundOrder,
   requestRefund,
 } from '../services/after-sales.service';
-import { OrderDetailSchema } from './order.routes';
-
-const OrderParams = z.object({ orderId: z.uuid() });
-const ShopParams = z.object({ shopId: z.uuid() });
-const note = z.string().trim().min(1).max(500);
-const photoUrl = z
-  .string()
-  .regex(/^\/api\/uploads\/[a-f0-9-]{36}\.(jpg|png|webp)$/, 'must be an uploaded image');
-
-const RefundRequestSchema = z
-  .object({
-    id: z.string(),
-    orderId: z.string(),
-    buyerName: z.string(),
-    productName: z.string(),
-    quantity: z.number().int(),
-    totalCents: z.number().int(),
-    orderStatus: z.string(),
-    pickupCode: z.string(),
-    reason: z.string(),
-    photoUrl: z.string().nullable(),
-    status: z.enum(['open', 'approved', 'declined']),
-    note: z.string().nullable(),
-    createdAt: z.string(),
-    ageSeconds: z.number().int(),
-  })
-  .openapi('RefundRequest');
 
 export function refundRoutes() {
   const router = createRouter();
@@ -47,19 +31,10 @@ export function refundRoutes() {
       summary: 'Ask for a refund (buyer), with a reason and optionally a photo',
       request: {
         params: OrderParams,
-        body: jsonBody(z.strictObject({ reason: note, photoUrl: photoUrl.optional() })),
+        body: jsonBody(RefundRequestBody),
       },
       responses: {
-        201: jsonContent(
-          z.object({
-            refundRequest: z.object({
-              id: z.string(),
-              status: z.literal('open'),
-              createdAt: z.string(),
-            }),
-          }),
-          'Opened',
-        ),
+        201: jsonContent(RefundRequestOpened, 'Opened'),
         ...errors(
           'validation_failed',
           'unauthenticated',
@@ -90,11 +65,11 @@ export function refundRoutes() {
         params: OrderParams,
         body: {
           required: false,
-          content: { 'application/json': { schema: z.strictObject({ note: note.optional() }) } },
+          content: { 'application/json': { schema: RefundBody } },
         },
       },
       responses: {
-        200: jsonContent(z.object({ order: OrderDetailSchema }), 'Refunded'),
+        200: jsonContent(OrderDetailEnvelope, 'Refunded'),
         ...errors('unauthenticated', 'forbidden', 'not_found', 'invalid_transition'),
       },
     }),
@@ -116,9 +91,9 @@ export function refundRoutes() {
       path: '/orders/{orderId}/refund/decline',
       tags: ['refunds'],
       summary: 'Decline the open refund request (owner), with a note',
-      request: { params: OrderParams, body: jsonBody(z.strictObject({ note })) },
+      request: { params: OrderParams, body: jsonBody(DeclineRefundBody) },
       responses: {
-        200: jsonContent(z.object({ status: z.literal('declined') }), 'Declined'),
+        200: jsonContent(RefundDeclined, 'Declined'),
         ...errors(
           'validation_failed',
           'unauthenticated',
@@ -148,7 +123,7 @@ export function refundRoutes() {
       summary: 'Cancel my order before pickup (buyer)',
       request: { params: OrderParams },
       responses: {
-        200: jsonContent(z.object({ order: OrderDetailSchema }), 'Cancelled'),
+        200: jsonContent(OrderDetailEnvelope, 'Cancelled'),
         ...errors('unauthenticated', 'not_found', 'invalid_transition'),
       },
     }),
@@ -167,10 +142,10 @@ export function refundRoutes() {
       summary: "The shop's refund requests with their age (owner)",
       request: {
         params: ShopParams,
-        query: z.strictObject({ status: z.enum(['open', 'all']).optional() }),
+        query: RefundRequestsQuery,
       },
       responses: {
-        200: jsonContent(z.object({ refundRequests: z.array(RefundRequestSchema) }), 'Requests'),
+        200: jsonContent(RefundRequestList, 'Requests'),
         ...errors('unauthenticated', 'forbidden', 'not_found'),
       },
     }),

@@ -1,6 +1,27 @@
 import { createRoute } from '@hono/zod-openapi';
 import { listShopStreams } from '../../db/repositories/shop.repository';
 import { requireAccount, requireUser } from '../middleware/session';
+import { ShopParams, StreamParams } from '../contracts/common';
+import { MyShops } from '../contracts/shop';
+import type {
+  Segment} from '../contracts/stream';
+import {
+  CohostAccepted,
+  CohostBody,
+  CohostInvited,
+  CohostRevoked,
+  CreateStreamBody,
+  EditStreamBody,
+  MediaToken,
+  MyStage,
+  SegmentBody,
+  SegmentMark,
+  StreamEnvelope,
+  StreamSummaryEnvelope,
+  StreamUserParams,
+  Studio,
+  TokenBody,
+} from '../contracts/stream';
 import { createRouter, errors, jsonBody, jsonContent, z } from '../openapi';
 import {
   SEGMENTS,
@@ -20,82 +41,9 @@ import {
   startStream,
   streamCalendar,
 } from '../services/stream.service';
-import { ShopSchema, StreamSummarySchema } from './shop.routes';
 
-const SegmentSchema = z.enum(['sourcing', 'kitchen', 'tasting', 'qa']).openapi('Segment');
-// keep the zod enum and the service's list in step
-SEGMENTS satisfies readonly z.infer<typeof SegmentSchema>[];
-
-const OfferViewSchema = z
-  .object({
-    id: z.string(),
-    productId: z.string(),
-    productName: z.string(),
-    imageUrl: z.string().nullable(),
-    priceCents: z.number().int(),
-    quantity: z.number().int(),
-    remaining: z.number().int(),
-    perBuyerLimit: z.number().int().nullable(),
-    groupMin: z.number().int().nullable(),
-    groupDeadline: z.string().nullable(),
-    groupCount: z.number().int(),
-  })
-  .openapi('StreamOffer');
-
-const StreamViewSchema = StreamSummarySchema.extend({
-  shop: z.object({
-    id: z.string(),
-    slug: z.string(),
-    name: z.string(),
-    address: z.string().nullable(),
-  }),
-  offers: z.array(OfferViewSchema),
-  pinnedOfferId: z.string().nullable(),
-  viewerCount: z.number().int(),
-  segment: SegmentSchema.nullable(),
-  segmentAt: z.string().nullable(),
-}).openapi('Stream');
-
-const StreamParams = z.object({ streamId: z.uuid() });
-const ShopParams = z.object({ shopId: z.uuid() });
-const StreamUserParams = z.object({ streamId: z.uuid(), userId: z.uuid() });
-
-const StreamTitle = z
-  .string()
-  .trim()
-  .min(1)
-  .max(80)
-  .regex(/^[^\p{Cc}\p{Cf}]+$/u, 'must not contain control characters');
-const CoverUrl = z.url({ protocol: /^https?$/ }).max(500);
-
-const CreateStreamBody = z.strictObject({
-  title: StreamTitle,
-  scheduledAt: z.iso.datetime({ offset: true }).optional(),
-  coverUrl: CoverUrl.optional(),
-});
-
-const EditStreamBody = z
-  .strictObject({
-    title: StreamTitle.optional(),
-    /** null: no set time ("coming soon") */
-    scheduledAt: z.iso.datetime({ offset: true }).nullable().optional(),
-    coverUrl: CoverUrl.nullable().optional(),
-  })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), 'nothing to change')
-  .openapi('StreamEdit');
-
-const TokenBody = z.strictObject({ role: z.enum(['host', 'viewer']).optional() });
-
-const TokenSchema = z
-  .object({
-    url: z.string(),
-    token: z.string(),
-    role: z.enum(['host', 'viewer']),
-    identity: z.string(),
-  })
-  .openapi('MediaToken');
-
-const StreamEnvelope = z.object({ stream: StreamSummarySchema });
+// keep the contract's segments and the service's list in step
+SEGMENTS satisfies readonly Segment[];
 
 export function streamRoutes() {
   const router = createRouter();
@@ -108,7 +56,7 @@ export function streamRoutes() {
       summary: 'Plan a stream (owner)',
       request: { params: ShopParams, body: jsonBody(CreateStreamBody) },
       responses: {
-        201: jsonContent(StreamEnvelope, 'The planned stream'),
+        201: jsonContent(StreamSummaryEnvelope, 'The planned stream'),
         ...errors(
           'validation_failed',
           'malformed_json',
@@ -136,7 +84,7 @@ export function streamRoutes() {
         'Watchers hear of the change by `stream:update`; the calendar file follows the new time.',
       request: { params: StreamParams, body: jsonBody(EditStreamBody) },
       responses: {
-        200: jsonContent(StreamEnvelope, 'The stream as it is now'),
+        200: jsonContent(StreamSummaryEnvelope, 'The stream as it is now'),
         ...errors(
           'validation_failed',
           'malformed_json',
@@ -169,12 +117,7 @@ export function streamRoutes() {
       tags: ['streams'],
       summary: 'The shops I own, with their streams',
       responses: {
-        200: jsonContent(
-          z.object({
-            shops: z.array(z.object({ shop: ShopSchema, streams: z.array(StreamSummarySchema) })),
-          }),
-          'My shops',
-        ),
+        200: jsonContent(MyShops, 'My shops'),
         ...errors('unauthenticated', 'forbidden'),
       },
     }),
@@ -192,7 +135,7 @@ export function streamRoutes() {
       summary: 'A stream as the watch page shows it (public)',
       request: { params: StreamParams },
       responses: {
-        200: jsonContent(z.object({ stream: StreamViewSchema }), 'The stream'),
+        200: jsonContent(StreamEnvelope, 'The stream'),
         ...errors('validation_failed', 'not_found'),
       },
     }),
@@ -208,13 +151,7 @@ export function streamRoutes() {
       summary: "The owner's studio view: the stream and its segment history",
       request: { params: StreamParams },
       responses: {
-        200: jsonContent(
-          z.object({
-            stream: StreamViewSchema,
-            segments: z.array(z.object({ segment: SegmentSchema.nullable(), at: z.string() })),
-          }),
-          'The studio',
-        ),
+        200: jsonContent(Studio, 'The studio'),
         ...errors('validation_failed', 'unauthenticated', 'forbidden', 'not_found'),
       },
     }),
@@ -232,14 +169,7 @@ export function streamRoutes() {
       summary: 'My place in a stream: owner, co-host invitation, removed',
       request: { params: StreamParams },
       responses: {
-        200: jsonContent(
-          z.object({
-            owner: z.boolean(),
-            cohost: z.enum(['invited', 'accepted', 'revoked']).nullable(),
-            removed: z.boolean(),
-          }),
-          'My stage',
-        ),
+        200: jsonContent(MyStage, 'My stage'),
         ...errors('validation_failed', 'unauthenticated', 'not_found'),
       },
     }),
@@ -284,7 +214,7 @@ export function streamRoutes() {
         summary: action === 'start' ? 'Go live (owner)' : 'End the stream (owner)',
         request: { params: StreamParams },
         responses: {
-          200: jsonContent(StreamEnvelope, 'The stream'),
+          200: jsonContent(StreamSummaryEnvelope, 'The stream'),
           ...errors('unauthenticated', 'forbidden', 'not_found', 'conflict', 'unavailable'),
         },
       }),
@@ -311,7 +241,7 @@ export function streamRoutes() {
         body: { required: false, content: { 'application/json': { schema: TokenBody } } },
       },
       responses: {
-        200: jsonContent(TokenSchema, 'The token'),
+        200: jsonContent(MediaToken, 'The token'),
         ...errors(
           'validation_failed',
           'forbidden',
@@ -342,13 +272,10 @@ export function streamRoutes() {
       summary: 'Label the current segment (owner); null clears it',
       request: {
         params: StreamParams,
-        body: jsonBody(z.strictObject({ segment: SegmentSchema.nullable() })),
+        body: jsonBody(SegmentBody),
       },
       responses: {
-        200: jsonContent(
-          z.object({ segment: SegmentSchema.nullable(), at: z.string() }),
-          'The label and when it was set',
-        ),
+        200: jsonContent(SegmentMark, 'The label and when it was set'),
         ...errors('validation_failed', 'unauthenticated', 'forbidden', 'not_found', 'conflict'),
       },
     }),
@@ -368,12 +295,9 @@ export function streamRoutes() {
       path: '/streams/{streamId}/cohosts',
       tags: ['streams'],
       summary: 'Invite a user on stage (owner)',
-      request: { params: StreamParams, body: jsonBody(z.strictObject({ userId: z.uuid() })) },
+      request: { params: StreamParams, body: jsonBody(CohostBody) },
       responses: {
-        201: jsonContent(
-          z.object({ cohost: z.object({ userId: z.string(), status: z.literal('invited') }) }),
-          'The invitation',
-        ),
+        201: jsonContent(CohostInvited, 'The invitation'),
         ...errors(
           'validation_failed',
           'unauthenticated',
@@ -400,7 +324,7 @@ export function streamRoutes() {
       summary: 'Accept an invitation on stage (the invited user)',
       request: { params: StreamParams },
       responses: {
-        200: jsonContent(z.object({ status: z.literal('accepted') }), 'On stage'),
+        200: jsonContent(CohostAccepted, 'On stage'),
         ...errors('unauthenticated', 'forbidden', 'not_found', 'stream_not_live'),
       },
     }),
@@ -418,7 +342,7 @@ export function streamRoutes() {
       summary: 'Take the stage back from a co-host (owner)',
       request: { params: StreamUserParams },
       responses: {
-        200: jsonContent(z.object({ status: z.literal('revoked') }), 'Off stage'),
+        200: jsonContent(CohostRevoked, 'Off stage'),
         ...errors('validation_failed', 'unauthenticated', 'forbidden', 'not_found'),
       },
     }),

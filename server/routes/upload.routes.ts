@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../context';
 import { AppError } from '../errors';
 import { requireUser } from '../middleware/session';
+import { ImageBytes, UploadParams, Uploaded } from '../contracts/upload';
 import { createRouter, errors, jsonContent, z } from '../openapi';
 import { IMAGE_TYPES, MAX_IMAGE_BYTES, readImage, storeImage } from '../services/upload.service';
 
@@ -48,14 +49,14 @@ export function uploadRoutes() {
         body: {
           required: true,
           content: {
-            'image/jpeg': { schema: z.string().openapi({ format: 'binary' }) },
-            'image/png': { schema: z.string().openapi({ format: 'binary' }) },
-            'image/webp': { schema: z.string().openapi({ format: 'binary' }) },
+            'image/jpeg': { schema: ImageBytes },
+            'image/png': { schema: ImageBytes },
+            'image/webp': { schema: ImageBytes },
           },
         },
       },
       responses: {
-        201: jsonContent(z.object({ url: z.string() }), 'Stored'),
+        201: jsonContent(Uploaded, 'Stored'),
         ...errors('unauthenticated', 'bad_request', 'payload_too_large', 'unsupported_media_type'),
       },
     }),
@@ -77,7 +78,7 @@ export function uploadRoutes() {
       path: '/uploads/{name}',
       tags: ['uploads'],
       summary: 'An uploaded photo',
-      request: { params: z.object({ name: z.string().max(60) }) },
+      request: { params: UploadParams },
       responses: {
         200: { description: 'The image', content: { 'image/*': { schema: z.string() } } },
         ...errors('not_found'),

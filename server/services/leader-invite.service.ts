@@ -22,14 +22,14 @@ import type { LeaderRow, LeaderStatus, ShopRow } from '../../db/schema';
 import { AppError } from '../errors';
 import type { User } from './auth.service';
 import { approveWithCode, leaderRowToLeader, rateToDecimal, type Leader } from './leader.service';
+import { INVITE_DAYS_DEFAULT, INVITE_DAYS_MAX } from '../contracts/leader';
 
 // An owner invites a resident to lead by sending a link; whoever opens it and accepts
 // becomes an approved leader at the offered rate, through the same approval as an
 // application. The link carries a random token and the database keeps only its SHA-256,
 // as with sessions, so the owner sees a link once: lost, it is revoked and made anew.
 
-export const INVITE_DAYS_DEFAULT = 7;
-export const INVITE_DAYS_MAX = 30;
+export { INVITE_DAYS_DEFAULT, INVITE_DAYS_MAX };
 /** How many of a shop's invitations the owner's list shows, newest first. */
 const INVITE_LIST_LIMIT = 50;
 
