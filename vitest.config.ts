@@ -24,10 +24,12 @@ export default defineConfig({
       },
       {
         // Each test breaks a real part (connections, a private PostgreSQL cluster, the
-        // media server, Redis, the app process) and checks what users keep. One at a time:
-        // they restart things and load both cores.
+        // media server, Redis, the app process) and checks what users keep. One at a time,
+        // and after every other project (groupOrder): their storms load both cores, and
+        // the browser tests' timings should not depend on them.
         test: {
           name: 'faults',
+          sequence: { groupOrder: 1 },
           include: ['tests/faults/**/*.test.ts'],
           globalSetup: ['tests/setup/integration.global.ts'],
           fileParallelism: false,

@@ -51,42 +51,50 @@ describe('SIGTERM during an order storm', () => {
     let back = (): void => undefined;
     const serverBack = new Promise<void>((ok) => (back = ok));
     let answered = 0;
-    // residents keep arriving: one every 15 ms over three seconds
+    let inFlight = 0;
+    // residents keep arriving: twenty at a time, every 100 ms, for a second
     const buy = async (buyer: HttpClient, i: number) => {
-      await sleep(i * 15);
+      await sleep(Math.floor(i / 20) * 100);
       const key = randomUUID();
       const attempts: Attempt[] = [];
       for (;;) {
         const startedAt = Date.now();
-        try {
-          const res = await buyer.post(
+        inFlight += 1;
+        const answer = await buyer
+          .post(
             `/api/streams/${streamId}/orders`,
             { offerId, quantity: 1, phone: '13800138000' },
             { 'idempotency-key': key },
-          );
-          const body = await json<{ order?: { id: string } }>(res);
-          attempts.push({
-            startedAt,
-            endedAt: Date.now(),
-            outcome: 'answer',
-            status: res.status,
-            replayed: res.headers.get('idempotent-replayed') === 'true',
-          });
-          if (res.status === 201 || res.status === 409) {
-            answered += 1;
-            return { attempts, status: res.status, orderId: body.order?.id };
-          }
-        } catch {
+          )
+          .then(async (res) => ({ res, body: await json<{ order?: { id: string } }>(res) }))
+          .catch(() => null)
+          .finally(() => (inFlight -= 1));
+        if (!answer) {
           // refused: the server is stopping or down; retry the same key once it is back
           attempts.push({ startedAt, endedAt: Date.now(), outcome: 'refused' });
           await serverBack;
+          continue;
+        }
+        const { res, body } = answer;
+        attempts.push({
+          startedAt,
+          endedAt: Date.now(),
+          outcome: 'answer',
+          status: res.status,
+          replayed: res.headers.get('idempotent-replayed') === 'true',
+        });
+        if (res.status === 201 || res.status === 409) {
+          answered += 1;
+          return { attempts, status: res.status, orderId: body.order?.id };
         }
         await sleep(50 + Math.random() * 100);
       }
     };
     const storm = buyers.map(buy);
 
-    while (answered < 20) await sleep(2);
+    // signal once the storm is under way, with requests in the server's hands
+    while ((answered < 20 || inFlight < 5) && answered < buyers.length) await sleep(1);
+    expect(answered, 'the storm ended before the signal').toBeLessThan(buyers.length);
     const signalledAt = Date.now();
     server.child.kill('SIGTERM');
     await server.exited;
