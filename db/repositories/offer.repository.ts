@@ -1,21 +1,10 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../database';
 import type { DB, NewOfferRow, OfferRow } from '../schema';
+import type { StreamOffer } from '../../server/contracts/stream';
 
-export interface StreamOfferView {
-  id: string;
-  productId: string;
-  productName: string;
-  imageUrl: string | null;
-  priceCents: number;
-  quantity: number;
-  remaining: number;
-  perBuyerLimit: number | null;
-  groupMin: number | null;
-  groupDeadline: string | null;
-  /** Units counted towards the group threshold: every unit not cancelled. */
-  groupCount: number;
-}
+/** The shape GET /api/streams/:id answers for each offer. */
+export type StreamOfferView = StreamOffer;
 
 /** The offers of a stream as the watch page shows them, oldest first. */
 export async function listStreamOffers(db: Database, streamId: string): Promise<StreamOfferView[]> {

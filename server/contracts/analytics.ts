@@ -12,6 +12,7 @@ export const TimelinePoint = z.object({
   orders: Int,
   units: Int,
   gmvCents: Int,
+  /** the label in effect at the end of this minute */
   segment: Segment,
 });
 export type TimelinePoint = z.infer<typeof TimelinePoint>;
@@ -44,6 +45,7 @@ export const StreamStats = z
     conversion: z.number().meta({ description: 'buyers / uniqueViewers; 0 with no viewers' }),
     cancelledOrders: Int,
     refundedOrders: Int,
+    /** each label change, with the timeline minute it falls in */
     segments: z.array(z.object({ segment: Segment, at: z.string(), minute: Int })),
     timeline: z.array(TimelinePoint),
     perOffer: z.array(

@@ -127,6 +127,7 @@ export const RefundRequest = z
     status: RefundStatus,
     note: z.string().nullable(),
     createdAt: z.string(),
+    /** Seconds open so far, or seconds it took to answer once resolved. */
     ageSeconds: z.number().int(),
   })
   .meta({ id: 'RefundRequest' });
@@ -171,7 +172,9 @@ export const PrepareList = z
         buyerName: z.string(),
         phone: z.string(),
         pickupCode: z.string(),
+        /** YYYY-MM-DD: the day the order became due for pickup */
         dueOn: z.string(),
+        /** due before today and still not picked up: worth a call */
         overdue: z.boolean(),
         items: z.array(Line),
       }),

@@ -26,6 +26,7 @@ import { assertPickupStaff, assertShopOwner } from './order-query.service';
 import { offerStatus, orderListRowToDetail, type OrderDetail } from './order.service';
 import { offerUpdate } from '../contracts/realtime';
 import { publishCommitted, toOutbox } from './outbox.service';
+import type { PrepareList, RefundRequest } from '../contracts/order';
 
 type Deps = Pick<AppDeps, 'db' | 'realtime' | 'logger'>;
 
@@ -137,22 +138,7 @@ export async function redeemPickup(
  */
 export const SHOP_TIME_ZONE = 'Asia/Shanghai';
 
-export interface PrepareList {
-  pickupPointId: string;
-  /** The shop's today, YYYY-MM-DD: the list holds what is due on it or before. */
-  today: string;
-  totals: { productName: string; quantity: number }[];
-  buyers: {
-    buyerName: string;
-    phone: string;
-    pickupCode: string;
-    /** YYYY-MM-DD: the day the order became due for pickup */
-    dueOn: string;
-    /** due before today and still not picked up: worth a call */
-    overdue: boolean;
-    items: { productName: string; quantity: number }[];
-  }[];
-}
+export type { PrepareList };
 
 /**
  * What to pack for whom at one pickup point today. An owner opening this in the morning
@@ -300,23 +286,7 @@ export async function cancelOrder(deps: Deps, buyer: User, orderId: string): Pro
   return detail(deps.db, orderId);
 }
 
-export interface RefundRequestView {
-  id: string;
-  orderId: string;
-  buyerName: string;
-  productName: string;
-  quantity: number;
-  totalCents: number;
-  orderStatus: string;
-  pickupCode: string;
-  reason: string;
-  photoUrl: string | null;
-  status: 'open' | 'approved' | 'declined';
-  note: string | null;
-  createdAt: string;
-  /** Seconds open so far, or seconds it took to answer once resolved. */
-  ageSeconds: number;
-}
+export type RefundRequestView = RefundRequest;
 
 export async function listRefunds(
   db: Database,

@@ -17,6 +17,7 @@ import type { ShopRow, StreamRow } from '../../db/schema';
 import { AppError } from '../errors';
 import type { User } from './auth.service';
 import { exportShopOrdersCsv } from './order-query.service';
+import type { StreamStats, TimelinePoint } from '../contracts/analytics';
 
 // Definitions (each number is computed from recorded rows, never from memory):
 // - viewers: identities in participant_sessions (LiveKit webhooks), the shop owner excluded.
@@ -99,83 +100,13 @@ export function maxPresent(steps: readonly [number, number][], from: number, to:
   return Math.max(max, atStart);
 }
 
-export interface SegmentMark {
-  segment: Segment | null;
-  at: string;
-  /** the timeline minute it falls in */
-  minute: number;
-}
+export type SegmentMark = StreamStats['segments'][number];
 
-export interface TimelinePoint {
-  minute: number;
-  at: string;
-  viewers: number;
-  comments: number;
-  orders: number;
-  units: number;
-  gmvCents: number;
-  /** the label in effect at the end of this minute */
-  segment: Segment | null;
-}
+export type { StreamStats, TimelinePoint };
 
-export interface OfferStats {
-  offerId: string;
-  productName: string;
-  priceCents: number;
-  quantity: number;
-  remaining: number;
-  groupMin: number | null;
-  orders: number;
-  buyers: number;
-  units: number;
-  gmvCents: number;
-}
+export type OfferStats = StreamStats['perOffer'][number];
 
-export interface LeaderStats {
-  /** null: orders that no leader is credited with */
-  leaderId: string | null;
-  displayName: string | null;
-  code: string | null;
-  clicks: number;
-  visitors: number;
-  orders: number;
-  buyers: number;
-  units: number;
-  gmvCents: number;
-  commissionCents: number;
-}
-
-export interface StreamStats {
-  stream: {
-    id: string;
-    title: string;
-    status: StreamRow['status'];
-    shopId: string;
-    shopSlug: string;
-    shopName: string;
-    scheduledAt: string | null;
-    startedAt: string | null;
-    endedAt: string | null;
-    durationSeconds: number;
-  };
-  peakViewers: number;
-  uniqueViewers: number;
-  avgWatchSeconds: number;
-  comments: number;
-  deletedComments: number;
-  likes: number;
-  orders: number;
-  units: number;
-  gmvCents: number;
-  buyers: number;
-  conversion: number;
-  cancelledOrders: number;
-  refundedOrders: number;
-  segments: SegmentMark[];
-  timeline: TimelinePoint[];
-  perOffer: OfferStats[];
-  perLeader: LeaderStats[];
-}
+export type LeaderStats = StreamStats['perLeader'][number];
 
 interface Totals {
   orders: number;

@@ -7,13 +7,9 @@ import {
   insertUserUnlessEmailTaken,
 } from '../../db/repositories/user.repository';
 import { AppError } from '../errors';
+import type { User } from '../contracts/auth';
 
-export interface User {
-  id: string;
-  email: string | null;
-  name: string;
-  guest: boolean;
-}
+export type { User };
 
 export function userRowToUser(row: UserRow): User {
   return { id: row.id, email: row.email, name: row.name, guest: row.is_guest };

@@ -18,11 +18,17 @@ import {
   updateLeaderProfile,
 } from '../../db/repositories/leader.repository';
 import { findShopById } from '../../db/repositories/shop.repository';
-import type { LeaderRow, LeaderStatus, ShopRow } from '../../db/schema';
+import type { LeaderRow, ShopRow } from '../../db/schema';
 import { AppError } from '../errors';
 import type { User } from './auth.service';
 import { approveWithCode, leaderRowToLeader, rateToDecimal, type Leader } from './leader.service';
-import { INVITE_DAYS_DEFAULT, INVITE_DAYS_MAX } from '../contracts/leader';
+import {
+  INVITE_DAYS_DEFAULT,
+  INVITE_DAYS_MAX,
+  type Invite,
+  type InvitePreview,
+  type InviteStatus,
+} from '../contracts/leader';
 
 // An owner invites a resident to lead by sending a link; whoever opens it and accepts
 // becomes an approved leader at the offered rate, through the same approval as an
@@ -33,21 +39,9 @@ export { INVITE_DAYS_DEFAULT, INVITE_DAYS_MAX };
 /** How many of a shop's invitations the owner's list shows, newest first. */
 const INVITE_LIST_LIMIT = 50;
 
-export type InviteStatus = 'open' | 'accepted' | 'revoked' | 'expired';
+export type { InviteStatus };
 
-export interface LeaderInvite {
-  id: string;
-  shopId: string;
-  note: string | null;
-  commissionRate: number;
-  status: InviteStatus;
-  createdAt: string;
-  expiresAt: string;
-  acceptedAt: string | null;
-  leaderId: string | null;
-  /** the display name of the leader who accepted it */
-  leaderName: string | null;
-}
+export type LeaderInvite = Invite;
 
 export interface LeaderProfileInput {
   displayName: string;
@@ -168,19 +162,7 @@ export async function withdrawInvite(
   return inviteRowToInvite({ ...revoked, leader_name: null });
 }
 
-export interface InvitePreview {
-  shop: { id: string; slug: string; name: string; address: string | null };
-  note: string | null;
-  commissionRate: number;
-  expiresAt: string;
-  /** what the invitation means for whoever is looking, when signed in */
-  viewer: {
-    owner: boolean;
-    leaderStatus: LeaderStatus | null;
-    /** true once this viewer has accepted it: the link still leads them somewhere useful */
-    acceptedByYou: boolean;
-  } | null;
-}
+export type { InvitePreview };
 
 /**
  * What a resident sees on opening an invitation link, signed in or not: the token is the

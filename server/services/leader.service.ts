@@ -21,22 +21,12 @@ import { findShopById, listShopStreams } from '../../db/repositories/shop.reposi
 import { AppError } from '../errors';
 import { maskName } from './order.service';
 import type { User } from './auth.service';
+import type { Leader, LeaderStats, Membership } from '../contracts/leader';
 
 /** Clicks of one visitor on one leader's link within this many seconds count once. */
 export const CLICK_DEDUPE_SECONDS = 60;
 
-export interface Leader {
-  id: string;
-  shopId: string;
-  userId: string;
-  displayName: string;
-  community: string | null;
-  status: LeaderRow['status'];
-  code: string | null;
-  commissionRate: number | null;
-  pickupAddress: string | null;
-  pickupHours: string | null;
-}
+export type { Leader, LeaderStats, Membership };
 
 export function leaderRowToLeader(row: LeaderRow): Leader {
   return {
@@ -51,18 +41,6 @@ export function leaderRowToLeader(row: LeaderRow): Leader {
     pickupAddress: row.pickup_address,
     pickupHours: row.pickup_hours,
   };
-}
-
-export interface LeaderStats {
-  clicks: number;
-  visitors: number;
-  orders: number;
-  buyers: number;
-  units: number;
-  gmvCents: number;
-  /** buyers ÷ visitors, 0 when nobody came */
-  conversion: number;
-  commission: { pendingCents: number; earnedCents: number; reversedCents: number };
 }
 
 function toStats(n: LeaderNumbers | undefined): LeaderStats {
@@ -238,29 +216,6 @@ export async function shopLeaderBoard(db: Database, owner: User, shopId: string)
     leader: leaderRowToLeader(row),
     stats: toStats(numbers.get(row.id)),
   }));
-}
-
-export interface Membership {
-  leaderId: string;
-  displayName: string;
-  shopId: string;
-  shopSlug: string;
-  shopName: string;
-  status: LeaderRow['status'];
-  code: string | null;
-  link: string | null;
-  commissionRate: number | null;
-  stats: LeaderStats;
-  recentOrders: {
-    id: string;
-    productName: string;
-    quantity: number;
-    totalCents: number;
-    commissionCents: number;
-    state: string;
-    buyerName: string;
-    createdAt: string;
-  }[];
 }
 
 /** A leader's own numbers, per shop; never anyone else's. */

@@ -9,14 +9,9 @@ import {
 import { AppError } from '../errors';
 import type { User } from './auth.service';
 import { orderListRowToDetail, type OrderDetail } from './order.service';
+import type { PickupPoint } from '../contracts/order';
 
-export interface PickupPoint {
-  id: string;
-  kind: 'shop' | 'leader';
-  name: string;
-  address: string | null;
-  hours: string | null;
-}
+export type { PickupPoint };
 
 /** The shop, if this user owns it; otherwise 404 (unknown shop) or 403. */
 export async function assertShopOwner(db: Database, user: User, shopId: string) {

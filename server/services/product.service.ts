@@ -10,18 +10,9 @@ import { findShopById } from '../../db/repositories/pickup.repository';
 import { AppError } from '../errors';
 import type { User } from './auth.service';
 import { assertShopOwner } from './order-query.service';
+import type { Product } from '../contracts/product';
 
-export interface Product {
-  id: string;
-  shopId: string;
-  name: string;
-  description: string | null;
-  story: string | null;
-  imageUrl: string | null;
-  priceCents: number;
-  stock: number;
-  archived: boolean;
-}
+export type { Product };
 
 export function productRowToProduct(row: ProductRow): Product {
   return {

@@ -7,25 +7,10 @@ import {
 } from '../../db/repositories/shop.repository';
 import { AppError } from '../errors';
 import type { User } from './auth.service';
+import type { Shop } from '../contracts/shop';
+import type { StreamSummary } from '../contracts/stream';
 
-export interface Shop {
-  id: string;
-  slug: string;
-  name: string;
-  address: string | null;
-  pickupHours: string | null;
-  story: string | null;
-}
-
-export interface StreamSummary {
-  id: string;
-  title: string;
-  status: 'scheduled' | 'live' | 'ended';
-  scheduledAt: string | null;
-  startedAt: string | null;
-  endedAt: string | null;
-  coverUrl: string | null;
-}
+export type { Shop, StreamSummary };
 
 export function shopRowToShop(row: ShopRow): Shop {
   return {

@@ -3,7 +3,7 @@ import { createEvent } from 'ics';
 import type { Database } from '../../db/database';
 import type { Segment } from '../../db/media.schema';
 import type { ShopRow, StreamRow } from '../../db/schema';
-import { listStreamOffers, type StreamOfferView } from '../../db/repositories/offer.repository';
+import { listStreamOffers } from '../../db/repositories/offer.repository';
 import {
   acceptCohostInvite,
   closeOpenParticipantSessions,
@@ -33,7 +33,9 @@ import type { MediaRole, RoomMetadata } from '../../media/media.service';
 import type { AppDeps } from '../context';
 import { AppError } from '../errors';
 import type { User } from './auth.service';
-import { shopRowToShop, streamRowToSummary, type Shop, type StreamSummary } from './shop.service';
+import { shopRowToShop, streamRowToSummary, type StreamSummary } from './shop.service';
+import type { ShopPage } from '../contracts/shop';
+import type { MediaToken, Stream } from '../contracts/stream';
 
 export type { Segment };
 export const SEGMENTS: readonly Segment[] = ['sourcing', 'kitchen', 'tasting', 'qa'];
@@ -45,21 +47,7 @@ export function roomName(streamId: string): string {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export interface StreamView {
-  id: string;
-  title: string;
-  status: 'scheduled' | 'live' | 'ended';
-  coverUrl: string | null;
-  scheduledAt: string | null;
-  startedAt: string | null;
-  endedAt: string | null;
-  shop: { id: string; slug: string; name: string; address: string | null };
-  offers: StreamOfferView[];
-  pinnedOfferId: string | null;
-  viewerCount: number;
-  segment: Segment | null;
-  segmentAt: string | null;
-}
+export type StreamView = Stream;
 
 type StreamDeps = Pick<AppDeps, 'db' | 'media' | 'realtime' | 'logger'>;
 
@@ -347,12 +335,7 @@ export async function endStream(
   return streamRowToSummary(row);
 }
 
-export interface IssuedToken {
-  url: string;
-  token: string;
-  role: 'host' | 'viewer';
-  identity: string;
-}
+export type IssuedToken = MediaToken;
 
 /**
  * A LiveKit token for this stream. Host grants only for the owner or an accepted co-host;
@@ -523,10 +506,7 @@ export async function removeStreamParticipant(
   deps.realtime.publish(stream.id, 'user:removed', { streamId: stream.id, userId: targetId });
 }
 
-export interface OwnedShop {
-  shop: Shop;
-  streams: StreamSummary[];
-}
+export type OwnedShop = ShopPage;
 
 export async function listMyShops(
   db: Database,
