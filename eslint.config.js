@@ -13,6 +13,7 @@ export default tseslint.config(
       'web/.svelte-kit/',
       'web/node_modules/',
       'test-results/',
+      'web/src/lib/api/openapi.d.ts',
       '*.config.js',
     ],
   },
