@@ -23,7 +23,9 @@ import { AppError } from '../errors';
 import type { User } from './auth.service';
 import { ledgerOnPickup, ledgerOnReverse } from './commission.service';
 import { assertPickupStaff, assertShopOwner } from './order-query.service';
-import { offerStatus, orderListRowToDetail, type OrderDetail } from './order.service';
+import { dayIn, isOverdue, SHOP_TIME_ZONE } from '../rules/pickup';
+import { offerStatus } from '../rules/offer';
+import { orderListRowToDetail, type OrderDetail } from './order.service';
 import { offerUpdate } from '../contracts/realtime';
 import { publishCommitted, toOutbox } from './outbox.service';
 import type { PrepareList, RefundRequest } from '../contracts/order';
@@ -132,12 +134,6 @@ export async function redeemPickup(
   return detail(deps.db, orderId);
 }
 
-/**
- * Days ("due today", "overdue") are counted in the shops' time zone: every shop is a
- * physical place in China (the web app shows times in the same zone).
- */
-export const SHOP_TIME_ZONE = 'Asia/Shanghai';
-
 export type { PrepareList };
 
 /**
@@ -175,7 +171,7 @@ export async function toPrepare(
       phone: r.phone,
       pickupCode: r.pickup_code,
       dueOn: r.due_on,
-      overdue: r.due_on < today,
+      overdue: isOverdue(r.due_on, today),
       items: [],
     };
     entry.items.push({ productName: r.product_name, quantity: r.quantity });
@@ -187,17 +183,6 @@ export async function toPrepare(
     totals: [...totals].map(([productName, quantity]) => ({ productName, quantity })),
     buyers: [...byCode.values()].sort((a, b) => a.buyerName.localeCompare(b.buyerName, 'zh-CN')),
   };
-}
-
-/** The calendar day of `at` in `timeZone`, as YYYY-MM-DD. */
-export function dayIn(at: Date, timeZone: string): string {
-  // en-CA formats dates as YYYY-MM-DD
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(at);
 }
 
 /** The buyer asks for a refund with a reason (and optionally a photo of the problem). */

@@ -19,7 +19,7 @@ import {
 } from '../../db/repositories/leader.repository';
 import { findShopById, listShopStreams } from '../../db/repositories/shop.repository';
 import { AppError } from '../errors';
-import { maskName } from './order.service';
+import { maskName } from '../rules/names';
 import type { User } from './auth.service';
 import type { Leader, LeaderStats, Membership } from '../contracts/leader';
 

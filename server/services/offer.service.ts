@@ -19,7 +19,7 @@ import { scheduleGroupDeadline } from '../jobs/commerce.jobs';
 import type { Offer, OfferTerms } from '../contracts/offer';
 import { offerUpdate } from '../contracts/realtime';
 import type { User } from './auth.service';
-import { offerStatus } from './order.service';
+import { offerStatus } from '../rules/offer';
 import { publishCommitted, toOutbox } from './outbox.service';
 
 export type { Offer };

@@ -16,7 +16,6 @@ import {
   placeSimpleOrder,
   returnStock,
   takeStock,
-  type OfferForOrderRow,
   type OrderListRow,
 } from '../../db/repositories/order.repository';
 import { insertOutbox, type OutboxRow } from '../../db/repositories/outbox.repository';
@@ -24,16 +23,13 @@ import { findLeaderPickupPoint } from '../../db/repositories/pickup.repository';
 import type { AppDeps } from '../context';
 import { AppError } from '../errors';
 import { ORDER_STATES, type Order, type OrderDetail } from '../contracts/order';
-import type { OfferStatus } from '../contracts/offer';
 import { OfferUpdatePayload, groupReached, offerUpdate, orderNew } from '../contracts/realtime';
 import type { User } from './auth.service';
-import {
-  commissionCents,
-  ledgerOnOrder,
-  ledgerOnReverse,
-  resolveAttribution,
-} from './commission.service';
+import { ledgerOnOrder, ledgerOnReverse, resolveAttribution } from './commission.service';
 import { publishCommitted, toOutbox, type CommerceEvent } from './outbox.service';
+import { commissionCents } from '../rules/commission';
+import { maskName } from '../rules/names';
+import { offerStatus, whyClosed } from '../rules/offer';
 
 // The API's order states are the database's.
 ORDER_STATES satisfies readonly OrderState[];
@@ -87,26 +83,6 @@ export function orderListRowToDetail(row: OrderListRow): OrderDetail {
         },
     refundStatus: row.refund_status,
   };
-}
-
-/** 王小明 → 王**: enough for "someone just ordered", not enough to identify. */
-export function maskName(name: string): string {
-  const first = [...name.trim()][0] ?? '*';
-  return `${first}**`;
-}
-
-export function offerStatus(o: {
-  remaining: number;
-  group_min: number | null;
-  group_reached_at: Date | null;
-  group_failed_at?: Date | null;
-  closed_at?: Date | null;
-}): OfferStatus {
-  if (o.closed_at) return 'closed';
-  if (o.group_failed_at) return 'group_failed';
-  if (o.remaining === 0) return 'sold_out';
-  if (o.group_min !== null && o.group_reached_at) return 'group_reached';
-  return 'open';
 }
 
 export interface PlaceOrderInput {
@@ -187,16 +163,6 @@ function replay(existing: OrderRow, hash: string): { order: Order; replayed: tru
   return { order: orderRowToOrder(existing), replayed: true };
 }
 
-function closedReason(offer: OfferForOrderRow, now: Date): string | null {
-  if (offer.stream_status === 'ended') return 'The stream has ended.';
-  if (offer.closed_at) return 'This offer is closed.';
-  if (offer.group_failed_at) return 'This group buy did not reach its threshold in time.';
-  if (offer.group_deadline && !offer.group_reached_at && offer.group_deadline <= now) {
-    return 'This group buy has passed its deadline.';
-  }
-  return null;
-}
-
 /**
  * Places an order: one transaction takes the stock with a conditional update (never
  * oversells), checks the per-buyer limit under the offer's row lock, confirms the group if
@@ -225,7 +191,7 @@ export async function placeOrder(
     if (existing) return replay(existing, hash);
   }
   if (!offer) throw new AppError('not_found', 'No such offer in this stream.');
-  const closed = closedReason(offer, new Date());
+  const closed = whyClosed(offer, new Date());
   if (closed) throw new AppError('offer_closed', closed);
   // A read outside the lock may only be stale upwards (units come back rarely): when it
   // already shows too few, the answer is sold out without queueing for the offer's row lock.
@@ -308,7 +274,7 @@ export async function placeOrder(
         if (!placed) {
           const now = await findOfferForOrder(db, streamId, input.offerId);
           if (now) noteStock(now.offer_id, now.remaining);
-          const why = now ? closedReason(now, new Date()) : null;
+          const why = now ? whyClosed(now, new Date()) : null;
           throw new Refusal(
             why ? new AppError('offer_closed', why) : new AppError('sold_out', 'Sold out.'),
           );

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { dayIn, SHOP_TIME_ZONE, toPrepare } from '../../server/services/after-sales.service';
+import { dayIn, SHOP_TIME_ZONE } from '../../server/rules/pickup';
+import { toPrepare } from '../../server/services/after-sales.service';
 import { buildTestApp } from '../helpers/app';
 import { makeBuyers, makeLeader, makeOffer, makeShop, order } from '../helpers/factories';
 

@@ -1,0 +1,37 @@
+import type { OfferStatus } from '../contracts/offer';
+
+// The rules of an offer's state, pure: what viewers see it as, and why it takes no order.
+
+export function offerStatus(o: {
+  remaining: number;
+  group_min: number | null;
+  group_reached_at: Date | null;
+  group_failed_at?: Date | null;
+  closed_at?: Date | null;
+}): OfferStatus {
+  if (o.closed_at) return 'closed';
+  if (o.group_failed_at) return 'group_failed';
+  if (o.remaining === 0) return 'sold_out';
+  if (o.group_min !== null && o.group_reached_at) return 'group_reached';
+  return 'open';
+}
+
+/** Why an offer takes no order at `now` (the buyer is told), or null when it does. */
+export function whyClosed(
+  offer: {
+    stream_status: string;
+    closed_at: Date | null;
+    group_failed_at: Date | null;
+    group_deadline: Date | null;
+    group_reached_at: Date | null;
+  },
+  now: Date,
+): string | null {
+  if (offer.stream_status === 'ended') return 'The stream has ended.';
+  if (offer.closed_at) return 'This offer is closed.';
+  if (offer.group_failed_at) return 'This group buy did not reach its threshold in time.';
+  if (offer.group_deadline && !offer.group_reached_at && offer.group_deadline <= now) {
+    return 'This group buy has passed its deadline.';
+  }
+  return null;
+}
