@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IsoTime, lineOfText } from './common';
+import { Offer } from './offer';
 
 export const STREAM_STATUSES = ['scheduled', 'live', 'ended'] as const;
 export const StreamStatus = z.enum(STREAM_STATUSES);
@@ -27,19 +28,20 @@ export type StreamSummary = z.infer<typeof StreamSummary>;
 export const StreamSummaryEnvelope = z.object({ stream: StreamSummary });
 export type StreamSummaryEnvelope = z.infer<typeof StreamSummaryEnvelope>;
 
-/** An offer as the watch page and the studio show it. */
-export const StreamOffer = z
-  .object({
-    id: z.string(),
-    productId: z.string(),
+/** An offer as the watch page and the studio show it: its terms and stock, and the product. */
+export const StreamOffer = Offer.pick({
+  id: true,
+  productId: true,
+  priceCents: true,
+  quantity: true,
+  remaining: true,
+  perBuyerLimit: true,
+  groupMin: true,
+  groupDeadline: true,
+})
+  .extend({
     productName: z.string(),
     imageUrl: z.string().nullable(),
-    priceCents: z.number().int(),
-    quantity: z.number().int(),
-    remaining: z.number().int(),
-    perBuyerLimit: z.number().int().nullable(),
-    groupMin: z.number().int().nullable(),
-    groupDeadline: z.string().nullable(),
     /** Units counted towards the group threshold: every unit not cancelled. */
     groupCount: z.number().int(),
   })
