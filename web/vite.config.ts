@@ -23,6 +23,8 @@ export default defineConfig({
     host: process.env.HOST ?? '127.0.0.1',
     port: Number(process.env.PORT ?? '3000'),
     strictPort: true,
+    // The pages import the API's contracts (zod schemas) from ../server/contracts.
+    fs: { allow: ['../server/contracts'] },
     proxy: {
       // Keys starting with ^ are regular expressions; a bare '/s' prefix would also
       // swallow /shop/… and /signup.

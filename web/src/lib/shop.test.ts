@@ -7,6 +7,8 @@ const stream = (id: string, status: StreamSummary['status'], scheduledAt: string
   title: id,
   status,
   scheduledAt,
+  startedAt: null,
+  endedAt: null,
   coverUrl: null,
 });
 

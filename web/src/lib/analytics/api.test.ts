@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatPercent, parseStreamStats } from './api';
+import { StreamStats } from '../api/contracts';
+import { parserOf } from '../api/response';
+import { formatDuration, formatPercent } from './api';
+
+const parseStreamStats = parserOf(StreamStats);
 
 describe('analytics formatting', () => {
   it('shows conversion as a percentage with at most one decimal', () => {

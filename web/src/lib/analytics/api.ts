@@ -1,85 +1,15 @@
-// Shape of GET /api/streams/:id/stats, checked at runtime with zod (no casts on outside data).
-import { z } from 'zod';
-import type { Parser } from '../api/response';
+// A stream's numbers for its owner, checked at runtime against the contract.
+import { api, read, type Api } from '../api/client.ts';
+import { StreamStats, type Segment } from '../api/contracts.ts';
 
-const Segment = z.enum(['sourcing', 'kitchen', 'tasting', 'qa']).nullable();
-export type SegmentLabel = z.infer<typeof Segment>;
+export type { StreamStats, TimelinePoint } from '../api/contracts.ts';
+export type SegmentLabel = Segment | null;
 
-const StreamStats = z.object({
-  stream: z.object({
-    id: z.string(),
-    title: z.string(),
-    status: z.enum(['scheduled', 'live', 'ended']),
-    shopId: z.string(),
-    shopSlug: z.string(),
-    shopName: z.string(),
-    scheduledAt: z.string().nullable(),
-    startedAt: z.string().nullable(),
-    endedAt: z.string().nullable(),
-    durationSeconds: z.number(),
-  }),
-  peakViewers: z.number(),
-  uniqueViewers: z.number(),
-  avgWatchSeconds: z.number(),
-  comments: z.number(),
-  deletedComments: z.number(),
-  likes: z.number(),
-  orders: z.number(),
-  units: z.number(),
-  gmvCents: z.number().int(),
-  buyers: z.number(),
-  conversion: z.number(),
-  cancelledOrders: z.number(),
-  refundedOrders: z.number(),
-  segments: z.array(z.object({ segment: Segment, at: z.string(), minute: z.number() })),
-  timeline: z.array(
-    z.object({
-      minute: z.number(),
-      at: z.string(),
-      viewers: z.number(),
-      comments: z.number(),
-      orders: z.number(),
-      units: z.number(),
-      gmvCents: z.number().int(),
-      segment: Segment,
-    }),
-  ),
-  perOffer: z.array(
-    z.object({
-      offerId: z.string(),
-      productName: z.string(),
-      priceCents: z.number().int(),
-      quantity: z.number(),
-      remaining: z.number(),
-      groupMin: z.number().nullable(),
-      orders: z.number(),
-      buyers: z.number(),
-      units: z.number(),
-      gmvCents: z.number().int(),
-    }),
-  ),
-  perLeader: z.array(
-    z.object({
-      leaderId: z.string().nullable(),
-      displayName: z.string().nullable(),
-      code: z.string().nullable(),
-      clicks: z.number(),
-      visitors: z.number(),
-      orders: z.number(),
-      buyers: z.number(),
-      units: z.number(),
-      gmvCents: z.number().int(),
-      commissionCents: z.number().int(),
-    }),
-  ),
-});
-export type StreamStats = z.infer<typeof StreamStats>;
-export type TimelinePoint = StreamStats['timeline'][number];
-
-export const parseStreamStats: Parser<StreamStats> = (body) => {
-  const parsed = StreamStats.safeParse(body);
-  return parsed.success ? parsed.data : null;
-};
+export const streamStats = (streamId: string, client: Api = api) =>
+  read(
+    client.GET('/api/streams/{streamId}/stats', { params: { path: { streamId } } }),
+    StreamStats,
+  );
 
 /** 2/3 → "66.7%"; whole percentages without a decimal. */
 export function formatPercent(ratio: number): string {

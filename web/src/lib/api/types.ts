@@ -1,5 +1,7 @@
-// Shapes of the API responses the web app relies on (see SPEC.md "Public API v1").
-// Only what the UI reads is modelled; the parsers in parse.ts check it at runtime.
+// What a call to the API gives the UI: the checked answer, or an error it can explain.
+// The answers' shapes are the contracts' (server/contracts); a few are re-exported here
+// under the names the pages already use.
+export type { Shop, ShopPage, StreamStatus, StreamSummary, User } from './contracts.ts';
 
 /** Error codes the UI explains in the user's language; any other code gets a generic message. */
 export const KNOWN_ERROR_CODES = [
@@ -25,37 +27,3 @@ export interface ApiError {
 }
 
 export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; error: ApiError };
-
-export interface User {
-  id: string;
-  name: string;
-  email: string | null;
-  guest: boolean;
-}
-
-export type StreamStatus = 'scheduled' | 'live' | 'ended';
-
-export interface StreamSummary {
-  id: string;
-  title: string;
-  status: StreamStatus;
-  /** ISO 8601, or null when the owner has not picked a time. */
-  scheduledAt: string | null;
-  coverUrl: string | null;
-  /** ISO 8601 once the stream has gone live (past streams are listed by it). */
-  startedAt?: string | null;
-}
-
-export interface Shop {
-  id: string;
-  slug: string;
-  name: string;
-  address: string | null;
-  pickupHours: string | null;
-  story: string | null;
-}
-
-export interface ShopPage {
-  shop: Shop;
-  streams: StreamSummary[];
-}

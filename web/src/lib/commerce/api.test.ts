@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { isPhone, parseOrder, yuanToCents } from './api';
+import { Order } from '../api/contracts';
+import { parserOf } from '../api/response';
+import { isPhone, yuanToCents } from './api';
+
+const parseOrder = parserOf(Order);
 
 describe('commerce parsers', () => {
   it('reads an order and refuses a malformed one', () => {
@@ -15,8 +19,10 @@ describe('commerce parsers', () => {
       totalCents: 6580,
       pickupCode: '012345',
       pickupPointId: 's',
+      leaderId: null,
       cancelReason: null,
       createdAt: '2026-11-22T00:00:00.000Z',
+      pickedUpAt: null,
     };
     expect(parseOrder(order)).toMatchObject({ id: 'o1', totalCents: 6580 });
     expect(parseOrder({ ...order, status: 'shipped' })).toBeNull();

@@ -1,4 +1,7 @@
-// Sends a photo to POST /api/uploads as its raw bytes; answers its URL.
+// Sends a photo to POST /api/uploads as its raw bytes; answers its URL. A plain fetch: the
+// typed client speaks JSON, this body is the image itself. The answer is still checked
+// against its contract.
+import { Uploaded } from '../api/contracts.ts';
 
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
 const TYPES = new Set(['image/jpeg', 'image/png', 'image/webp']);
@@ -16,10 +19,6 @@ export async function uploadPhoto(file: File): Promise<UploadResult> {
     body: file,
   }).catch(() => null);
   if (!res || res.status !== 201) return { ok: false, reason: 'failed' };
-  const body: unknown = await res.json().catch(() => null);
-  const url =
-    typeof body === 'object' && body !== null && 'url' in body && typeof body.url === 'string'
-      ? body.url
-      : null;
-  return url ? { ok: true, url } : { ok: false, reason: 'failed' };
+  const answer = Uploaded.safeParse(await res.json().catch(() => null));
+  return answer.success ? { ok: true, url: answer.data.url } : { ok: false, reason: 'failed' };
 }

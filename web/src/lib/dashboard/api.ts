@@ -1,68 +1,74 @@
-// Shapes of the endpoints the owner dashboard reads, checked at runtime with zod.
-import { z } from 'zod';
-import type { Parser } from '../api/response';
+// The owner's dashboard: shops, stream plans and offers. One function per API call, each
+// answer checked at runtime against its contract schema.
+import { api, done, read, type Api } from '../api/client.ts';
+import {
+  MyShops,
+  OfferEnvelope,
+  ShopEnvelope,
+  StreamEnvelope,
+  StreamSummaryEnvelope,
+  Studio,
+  type CreateOfferBody,
+  type CreateShopBody,
+  type CreateStreamBody,
+  type EditOfferBody,
+  type EditStreamBody,
+  type Stream,
+} from '../api/contracts.ts';
 
-function parser<T>(schema: z.ZodType<T>): Parser<T> {
-  return (body) => {
-    const parsed = schema.safeParse(body);
-    return parsed.success ? parsed.data : null;
-  };
-}
+/** A stream as its plan page shows it (GET /api/streams/:id/studio). */
+export type PlannedStream = Stream;
 
-const PickupPoint = z.object({
-  id: z.string(),
-  kind: z.enum(['shop', 'leader']),
-  name: z.string(),
-  address: z.string().nullable(),
-  hours: z.string().nullable(),
-});
-export type PickupPoint = z.infer<typeof PickupPoint>;
-export const parsePickupPoints = parser(z.object({ pickupPoints: z.array(PickupPoint) }));
+/** The shops I own, with their streams. */
+export const myShops = (client: Api = api) => read(client.GET('/api/me/shops'), MyShops);
 
-const Prepare = z.object({
-  pickupPointId: z.string(),
-  totals: z.array(z.object({ productName: z.string(), quantity: z.number() })),
-  buyers: z.array(
-    z.object({ buyerName: z.string(), pickupCode: z.string(), overdue: z.boolean() }),
-  ),
-});
-export type PrepareList = z.infer<typeof Prepare>;
-export const parsePrepare = parser(Prepare);
+export const openShop = (body: CreateShopBody) =>
+  read(api.POST('/api/shops', { body }), ShopEnvelope);
 
-const RefundRequest = z.object({
-  id: z.string(),
-  orderId: z.string(),
-  buyerName: z.string(),
-  productName: z.string(),
-  quantity: z.number(),
-  totalCents: z.number().int(),
-  reason: z.string(),
-  status: z.enum(['open', 'approved', 'declined']),
-  createdAt: z.string(),
-  ageSeconds: z.number(),
-});
-export type RefundRequest = z.infer<typeof RefundRequest>;
-export const parseRefundRequests = parser(z.object({ refundRequests: z.array(RefundRequest) }));
+export const planStream = (shopId: string, body: CreateStreamBody) =>
+  read(
+    api.POST('/api/shops/{shopId}/streams', { params: { path: { shopId } }, body }),
+    StreamSummaryEnvelope,
+  );
 
-const PendingLeader = z.object({
-  leader: z.object({
-    id: z.string(),
-    displayName: z.string(),
-    community: z.string().nullable(),
-    status: z.enum(['pending', 'approved', 'declined', 'suspended']),
-  }),
-});
-export const parseLeaderStatuses = parser(z.object({ leaders: z.array(PendingLeader) }));
+export const editStream = (streamId: string, body: EditStreamBody) =>
+  read(
+    api.PATCH('/api/streams/{streamId}', { params: { path: { streamId } }, body }),
+    StreamSummaryEnvelope,
+  );
 
-const Product = z.object({
-  id: z.string(),
-  name: z.string(),
-  priceCents: z.number().int(),
-  stock: z.number(),
-  archived: z.boolean(),
-});
-export type Product = z.infer<typeof Product>;
-export const parseProducts = parser(z.object({ products: z.array(Product) }));
+/** The owner's view of a stream and its segment history. */
+export const studio = (streamId: string, client: Api = api) =>
+  read(client.GET('/api/streams/{streamId}/studio', { params: { path: { streamId } } }), Studio);
+
+/** The stream as watchers see it (public). */
+export const streamView = (streamId: string) =>
+  read(api.GET('/api/streams/{streamId}', { params: { path: { streamId } } }), StreamEnvelope);
+
+export const createOffer = (streamId: string, body: CreateOfferBody) =>
+  read(
+    api.POST('/api/streams/{streamId}/offers', { params: { path: { streamId } }, body }),
+    OfferEnvelope,
+  );
+
+export const editOffer = (streamId: string, offerId: string, body: EditOfferBody) =>
+  read(
+    api.PATCH('/api/streams/{streamId}/offers/{offerId}', {
+      params: { path: { streamId, offerId } },
+      body,
+    }),
+    OfferEnvelope,
+  );
+
+/** Pins an offer on every viewer's screen; null unpins. */
+export const pinOffer = (streamId: string, offerId: string | null) =>
+  done(
+    offerId === null
+      ? api.POST('/api/streams/{streamId}/offers/unpin', { params: { path: { streamId } } })
+      : api.POST('/api/streams/{streamId}/offers/{offerId}/pin', {
+          params: { path: { streamId, offerId } },
+        }),
+  );
 
 /** Age of a waiting request in the largest whole unit: 3 天 / 5 小时 / 12 分钟. */
 export function ageParts(seconds: number): { unit: 'days' | 'hours' | 'minutes'; count: number } {
@@ -70,32 +76,6 @@ export function ageParts(seconds: number): { unit: 'days' | 'hours' | 'minutes';
   if (seconds >= 3_600) return { unit: 'hours', count: Math.floor(seconds / 3_600) };
   return { unit: 'minutes', count: Math.max(1, Math.floor(seconds / 60)) };
 }
-
-const StudioStream = z.object({
-  stream: z.object({
-    id: z.string(),
-    title: z.string(),
-    status: z.enum(['scheduled', 'live', 'ended']),
-    scheduledAt: z.string().nullable(),
-    shop: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
-    offers: z.array(
-      z.object({
-        id: z.string(),
-        productId: z.string(),
-        productName: z.string(),
-        priceCents: z.number().int(),
-        quantity: z.number(),
-        remaining: z.number(),
-        perBuyerLimit: z.number().nullable(),
-        groupMin: z.number().nullable(),
-        groupDeadline: z.string().nullable(),
-      }),
-    ),
-  }),
-});
-export type PlannedStream = z.infer<typeof StudioStream>['stream'];
-/** GET /api/streams/:id/studio (owner only), reduced to what the plan page shows. */
-export const parseStudioStream = parser(StudioStream);
 
 /** "12.5" → 1250; null for anything that is not a non-negative amount with at most 2 decimals. */
 export function yuanToCents(input: string): number | null {

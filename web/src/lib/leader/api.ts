@@ -1,120 +1,95 @@
-// Shapes of the leader endpoints, checked at runtime with zod (no casts on outside data).
-import { z } from 'zod';
-import type { Parser } from '../api/response';
+// Leaders: applying, the owner's board and invitations, the leader's own numbers. One
+// function per API call, each answer checked at runtime against its contract schema.
+import { api, read, type Api } from '../api/client.ts';
+import {
+  CreatedInvite,
+  InviteEnvelope,
+  InviteList,
+  InvitePreviewEnvelope,
+  LeaderBoard,
+  LeaderEnvelope,
+  Memberships,
+  type CreateInviteBody,
+  type LeaderProfileBody,
+} from '../api/contracts.ts';
 
-const Stats = z.object({
-  clicks: z.number(),
-  visitors: z.number(),
-  orders: z.number(),
-  buyers: z.number(),
-  units: z.number(),
-  gmvCents: z.number(),
-  conversion: z.number(),
-  commission: z.object({
-    pendingCents: z.number(),
-    earnedCents: z.number(),
-    reversedCents: z.number(),
-  }),
-});
-export type LeaderStats = z.infer<typeof Stats>;
+export type {
+  Invite,
+  InvitePreview,
+  InviteStatus,
+  Leader,
+  LeaderStats,
+  LeaderStatus,
+  Membership,
+} from '../api/contracts.ts';
 
-const LeaderStatus = z.enum(['pending', 'approved', 'declined', 'suspended']);
-export type LeaderStatus = z.infer<typeof LeaderStatus>;
+/** The signed-in leader's shops, links and numbers. */
+export const myMemberships = (client: Api = api) => read(client.GET('/api/leader/me'), Memberships);
 
-const Membership = z.object({
-  leaderId: z.string(),
-  displayName: z.string(),
-  shopId: z.string(),
-  shopSlug: z.string(),
-  shopName: z.string(),
-  status: LeaderStatus,
-  code: z.string().nullable(),
-  link: z.string().nullable(),
-  commissionRate: z.number().nullable(),
-  stats: Stats,
-  recentOrders: z.array(
-    z.object({
-      id: z.string(),
-      productName: z.string(),
-      quantity: z.number(),
-      totalCents: z.number(),
-      commissionCents: z.number(),
-      state: z.string(),
-      buyerName: z.string(),
-      createdAt: z.string(),
-    }),
-  ),
-});
-export type Membership = z.infer<typeof Membership>;
+export const applyToLead = (shopId: string, body: LeaderProfileBody) =>
+  read(
+    api.POST('/api/shops/{shopId}/leaders/apply', { params: { path: { shopId } }, body }),
+    LeaderEnvelope,
+  );
 
-const Leader = z.object({
-  id: z.string(),
-  shopId: z.string(),
-  userId: z.string(),
-  displayName: z.string(),
-  community: z.string().nullable(),
-  status: LeaderStatus,
-  code: z.string().nullable(),
-  commissionRate: z.number().nullable(),
-  pickupAddress: z.string().nullable(),
-  pickupHours: z.string().nullable(),
-});
-export type Leader = z.infer<typeof Leader>;
+export const leaderBoard = (shopId: string, client: Api = api) =>
+  read(client.GET('/api/shops/{shopId}/leaders', { params: { path: { shopId } } }), LeaderBoard);
 
-function parser<T>(schema: z.ZodType<T>): Parser<T> {
-  return (body) => {
-    const parsed = schema.safeParse(body);
-    return parsed.success ? parsed.data : null;
-  };
+/** The owner approves (or reinstates) a leader at a rate, or changes the rate. */
+export function setLeaderRate(
+  shopId: string,
+  leaderId: string,
+  commissionRate: number,
+  how: 'approve' | 'change',
+) {
+  const params = { path: { shopId, leaderId } };
+  const body = { commissionRate };
+  return read(
+    how === 'approve'
+      ? api.POST('/api/shops/{shopId}/leaders/{leaderId}/approve', { params, body })
+      : api.PATCH('/api/shops/{shopId}/leaders/{leaderId}', { params, body }),
+    LeaderEnvelope,
+  );
 }
 
-export const parseMemberships = parser(z.object({ memberships: z.array(Membership) }));
-export const parseLeaderEnvelope = parser(z.object({ leader: Leader }));
-export const parseLeaderBoard = parser(
-  z.object({ leaders: z.array(z.object({ leader: Leader, stats: Stats })) }),
-);
+export function setLeaderStatus(shopId: string, leaderId: string, action: 'decline' | 'suspend') {
+  const params = { path: { shopId, leaderId } };
+  return read(
+    action === 'decline'
+      ? api.POST('/api/shops/{shopId}/leaders/{leaderId}/decline', { params })
+      : api.POST('/api/shops/{shopId}/leaders/{leaderId}/suspend', { params }),
+    LeaderEnvelope,
+  );
+}
 
-const InviteStatus = z.enum(['open', 'accepted', 'revoked', 'expired']);
-export type InviteStatus = z.infer<typeof InviteStatus>;
+export const shopInvites = (shopId: string, client: Api = api) =>
+  read(
+    client.GET('/api/shops/{shopId}/leader-invites', { params: { path: { shopId } } }),
+    InviteList,
+  );
 
-const Invite = z.object({
-  id: z.string(),
-  shopId: z.string(),
-  note: z.string().nullable(),
-  commissionRate: z.number(),
-  status: InviteStatus,
-  createdAt: z.string(),
-  expiresAt: z.string(),
-  acceptedAt: z.string().nullable(),
-  leaderId: z.string().nullable(),
-  leaderName: z.string().nullable(),
-});
-export type Invite = z.infer<typeof Invite>;
+export const createInvite = (shopId: string, body: CreateInviteBody) =>
+  read(
+    api.POST('/api/shops/{shopId}/leader-invites', { params: { path: { shopId } }, body }),
+    CreatedInvite,
+  );
 
-const InvitePreview = z.object({
-  shop: z.object({
-    id: z.string(),
-    slug: z.string(),
-    name: z.string(),
-    address: z.string().nullable(),
-  }),
-  note: z.string().nullable(),
-  commissionRate: z.number(),
-  expiresAt: z.string(),
-  viewer: z
-    .object({
-      owner: z.boolean(),
-      leaderStatus: LeaderStatus.nullable(),
-      acceptedByYou: z.boolean(),
-    })
-    .nullable(),
-});
-export type InvitePreview = z.infer<typeof InvitePreview>;
+export const revokeInvite = (shopId: string, inviteId: string) =>
+  read(
+    api.POST('/api/shops/{shopId}/leader-invites/{inviteId}/revoke', {
+      params: { path: { shopId, inviteId } },
+    }),
+    InviteEnvelope,
+  );
 
-export const parseInvites = parser(z.object({ invites: z.array(Invite) }));
-export const parseInviteEnvelope = parser(z.object({ invite: Invite }));
-export const parseCreatedInvite = parser(z.object({ invite: Invite, link: z.string() }));
-export const parseInvitePreview = parser(z.object({ invite: InvitePreview }));
+export const invitePreview = (token: string, client: Api = api) =>
+  read(client.GET('/api/invites/{token}', { params: { path: { token } } }), InvitePreviewEnvelope);
+
+export const acceptInvite = (token: string, body: LeaderProfileBody) =>
+  read(
+    api.POST('/api/invites/{token}/accept', { params: { path: { token } }, body }),
+    LeaderEnvelope,
+  );
 
 /** The answers an invitation link can give besides an open invitation. */
 export type ClosedInvite = 'used' | 'expired' | 'revoked' | 'unknown';

@@ -1,26 +1,24 @@
 // Server-side calls from load functions to the API. Server-only (it lives under lib/server),
 // so the internal address never reaches a browser bundle.
 import type { RequestEvent } from '@sveltejs/kit';
+import createClient from 'openapi-fetch';
 import { INTERNAL_API_URL, PORT } from '$app/env/private';
-import { networkError, toApiResult, type Parser } from '../api/response';
-import type { ApiResult } from '../api/types';
+import type { Api } from '../api/client.ts';
+import type { paths } from '../api/openapi';
+import { networkError, toApiResult, type Parser } from '../api/response.ts';
+import type { ApiResult } from '../api/types.ts';
 
 /** Slow enough for a loaded API, fast enough that a page never hangs when it is down. */
 const TIMEOUT_MS = 5_000;
+
+type Visitor = Pick<RequestEvent, 'request' | 'getClientAddress'>;
 
 function apiBaseUrl(): string {
   return INTERNAL_API_URL ?? `http://127.0.0.1:${PORT}`;
 }
 
-/**
- * GETs `path` from the API on behalf of the visitor, forwarding their cookies so the API
- * sees the same session the browser has.
- */
-export async function apiGet<T>(
-  event: Pick<RequestEvent, 'request' | 'getClientAddress'>,
-  path: `/api/${string}`,
-  parse: Parser<T>,
-): Promise<ApiResult<T>> {
+/** The visitor's cookies, browser and address, so the API sees the same session. */
+function visitorHeaders(event: Visitor): Headers {
   const headers = new Headers({ accept: 'application/json' });
   const cookie = event.request.headers.get('cookie');
   if (cookie !== null) headers.set('cookie', cookie);
@@ -31,11 +29,32 @@ export async function apiGet<T>(
   } catch {
     // Not every adapter can tell the client address; the API then sees this server's.
   }
+  return headers;
+}
 
+/** The typed client for one visitor's request, for the lib/*\/api.ts functions. */
+export function serverApi(event: Visitor, timeoutMs = TIMEOUT_MS): Api {
+  return createClient<paths>({
+    baseUrl: apiBaseUrl(),
+    headers: visitorHeaders(event),
+    fetch: (request) =>
+      fetch(request, { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) }),
+  });
+}
+
+/**
+ * GETs `path` with a parser. Kept only for the watch page's and the studio's load functions
+ * (web/src/routes/{live,studio}) until they move to serverApi.
+ */
+export async function apiGet<T>(
+  event: Visitor,
+  path: `/api/${string}`,
+  parse: Parser<T>,
+): Promise<ApiResult<T>> {
   let response: Response;
   try {
     response = await fetch(`${apiBaseUrl()}${path}`, {
-      headers,
+      headers: visitorHeaders(event),
       redirect: 'manual',
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });

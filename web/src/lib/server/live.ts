@@ -2,26 +2,21 @@
 // connect the moment it hydrates instead of asking for one first (one round trip less to the
 // first frame). Server-only: it lives under lib/server.
 import type { RequestEvent } from '@sveltejs/kit';
-import { INTERNAL_API_URL, PORT } from '$app/env/private';
-import { toApiResult } from '../api/response';
-import { parseMediaToken, type MediaToken } from '../live/stream';
+import { read } from '../api/client.ts';
+import { MediaToken } from '../api/contracts.ts';
+import { serverApi } from './api.ts';
 
 export async function fetchViewerToken(
-  event: Pick<RequestEvent, 'request'>,
+  event: Pick<RequestEvent, 'request' | 'getClientAddress'>,
   streamId: string,
 ): Promise<MediaToken | null> {
-  const headers = new Headers({ accept: 'application/json', 'content-type': 'application/json' });
-  const cookie = event.request.headers.get('cookie');
-  if (cookie !== null) headers.set('cookie', cookie);
-  try {
-    const response = await fetch(
-      `${INTERNAL_API_URL ?? `http://127.0.0.1:${PORT}`}/api/streams/${encodeURIComponent(streamId)}/token`,
-      { method: 'POST', headers, body: '{}', signal: AbortSignal.timeout(3000) },
-    );
-    const result = await toApiResult(response, parseMediaToken);
-    return result.ok ? result.data : null;
-  } catch {
-    // The page still works: the browser asks for a token itself.
-    return null;
-  }
+  // The page still works without one: the browser then asks for a token itself.
+  const result = await read(
+    serverApi(event, 3000).POST('/api/streams/{streamId}/token', {
+      params: { path: { streamId } },
+      body: {},
+    }),
+    MediaToken,
+  );
+  return result.ok ? result.data : null;
 }

@@ -1,18 +1,19 @@
 import { error, redirect } from '@sveltejs/kit';
 import {
-  parseLeaderStatuses,
-  parsePickupPoints,
-  parsePrepare,
-  parseRefundRequests,
+  prepareList,
+  refundRequests,
+  shopPickupPoints,
   type PickupPoint,
   type PrepareList,
-} from '#lib/dashboard/api.ts';
-import { parseMyShops } from '#lib/live/stream.ts';
-import { apiGet } from '#lib/server/api.ts';
+} from '#lib/commerce/api.ts';
+import { myShops } from '#lib/dashboard/api.ts';
+import { leaderBoard } from '#lib/leader/api.ts';
+import { serverApi } from '#lib/server/api.ts';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-  const result = await apiGet(event, '/api/me/shops', parseMyShops);
+  const client = serverApi(event);
+  const result = await myShops(client);
   if (!result.ok) {
     if (result.error.code === 'unauthenticated' || result.error.code === 'forbidden') {
       redirect(303, '/login?redirectTo=%2Fdashboard');
@@ -23,22 +24,15 @@ export const load: PageServerLoad = async (event) => {
   // What needs doing in each shop: a part that fails to load is left out, not the page.
   const shops = await Promise.all(
     result.data.shops.map(async ({ shop, streams }) => {
-      const id = encodeURIComponent(shop.id);
       const [points, refunds, leaders] = await Promise.all([
-        apiGet(event, `/api/shops/${id}/pickup-points`, parsePickupPoints),
-        apiGet(event, `/api/shops/${id}/refund-requests?status=open`, parseRefundRequests),
-        apiGet(event, `/api/shops/${id}/leaders`, parseLeaderStatuses),
+        shopPickupPoints(shop.id, client),
+        refundRequests(shop.id, 'open', client),
+        leaderBoard(shop.id, client),
       ]);
       const prepare: { point: PickupPoint; list: PrepareList }[] = [];
       if (points.ok) {
         const lists = await Promise.all(
-          points.data.pickupPoints.map((point) =>
-            apiGet(
-              event,
-              `/api/shops/${id}/pickup-points/${encodeURIComponent(point.id)}/prepare`,
-              parsePrepare,
-            ),
-          ),
+          points.data.pickupPoints.map((point) => prepareList(shop.id, point.id, client)),
         );
         points.data.pickupPoints.forEach((point, i) => {
           const list = lists[i];

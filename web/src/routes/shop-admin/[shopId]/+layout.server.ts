@@ -1,5 +1,5 @@
-import { parseMyShops } from '#lib/live/stream.ts';
-import { apiGet } from '#lib/server/api.ts';
+import { myShops } from '#lib/dashboard/api.ts';
+import { serverApi } from '#lib/server/api.ts';
 import type { LayoutServerLoad } from './$types';
 
 /**
@@ -8,7 +8,7 @@ import type { LayoutServerLoad } from './$types';
  * would only answer 403. The pages still check access themselves through the API.
  */
 export const load: LayoutServerLoad = async (event) => {
-  const mine = await apiGet(event, '/api/me/shops', parseMyShops);
+  const mine = await myShops(serverApi(event));
   const owner = mine.ok && mine.data.shops.some((s) => s.shop.id === event.params.shopId);
   return { owner };
 };

@@ -1,14 +1,10 @@
 import { error } from '@sveltejs/kit';
-import { parseShopPage } from '#lib/api/parse.ts';
-import { apiGet } from '#lib/server/api.ts';
+import { serverApi } from '#lib/server/api.ts';
+import { shopPage } from '#lib/shop/api.ts';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-  const result = await apiGet(
-    event,
-    `/api/shops/${encodeURIComponent(event.params.slug)}`,
-    parseShopPage,
-  );
+  const result = await shopPage(event.params.slug, serverApi(event));
   if (result.ok) return result.data;
   // Only the API's own "not_found" means the shop does not exist; anything else (API down,
   // unexpected answer) is reported as a temporary problem rather than a missing shop.

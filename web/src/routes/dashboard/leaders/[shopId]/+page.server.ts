@@ -1,13 +1,13 @@
 import { error, redirect } from '@sveltejs/kit';
-import { parseInvites, parseLeaderBoard } from '#lib/leader/api.ts';
-import { apiGet } from '#lib/server/api.ts';
+import { leaderBoard, shopInvites } from '#lib/leader/api.ts';
+import { serverApi } from '#lib/server/api.ts';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-  const shop = encodeURIComponent(event.params.shopId);
+  const client = serverApi(event);
   const [result, invites] = await Promise.all([
-    apiGet(event, `/api/shops/${shop}/leaders`, parseLeaderBoard),
-    apiGet(event, `/api/shops/${shop}/leader-invites`, parseInvites),
+    leaderBoard(event.params.shopId, client),
+    shopInvites(event.params.shopId, client),
   ]);
   if (result.ok) {
     return {

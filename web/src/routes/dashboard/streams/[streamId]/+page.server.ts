@@ -1,14 +1,12 @@
 import { error, redirect } from '@sveltejs/kit';
-import { parseProducts, parseStudioStream } from '#lib/dashboard/api.ts';
-import { apiGet } from '#lib/server/api.ts';
+import { shopProducts } from '#lib/commerce/api.ts';
+import { studio as readStudio } from '#lib/dashboard/api.ts';
+import { serverApi } from '#lib/server/api.ts';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-  const studio = await apiGet(
-    event,
-    `/api/streams/${encodeURIComponent(event.params.streamId)}/studio`,
-    parseStudioStream,
-  );
+  const client = serverApi(event);
+  const studio = await readStudio(event.params.streamId, client);
   if (!studio.ok) {
     if (studio.error.code === 'unauthenticated') {
       redirect(303, `/login?redirectTo=${encodeURIComponent(event.url.pathname)}`);
@@ -20,11 +18,7 @@ export const load: PageServerLoad = async (event) => {
     error(503, 'Stream plan temporarily unavailable', { code: 'api_unavailable' });
   }
   const stream = studio.data.stream;
-  const products = await apiGet(
-    event,
-    `/api/shops/${encodeURIComponent(stream.shop.id)}/products`,
-    parseProducts,
-  );
+  const products = await shopProducts(stream.shop.id, client);
   return {
     stream,
     products: products.ok ? products.data.products.filter((p) => !p.archived) : [],

@@ -1,14 +1,10 @@
 import { error, redirect } from '@sveltejs/kit';
-import { parseStreamStats } from '#lib/analytics/api.ts';
-import { apiGet } from '#lib/server/api.ts';
+import { streamStats } from '#lib/analytics/api.ts';
+import { serverApi } from '#lib/server/api.ts';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-  const result = await apiGet(
-    event,
-    `/api/streams/${encodeURIComponent(event.params.streamId)}/stats`,
-    parseStreamStats,
-  );
+  const result = await streamStats(event.params.streamId, serverApi(event));
   if (result.ok) return { stats: result.data };
   if (result.error.code === 'unauthenticated') {
     redirect(303, `/login?redirectTo=${encodeURIComponent(event.url.pathname)}`);
