@@ -1,6 +1,4 @@
 import { createRoute } from '@hono/zod-openapi';
-import { findShopById } from '../../db/repositories/shop.repository';
-import { AppError } from '../errors';
 import { requireAccount } from '../middleware/session';
 import { getBlockedWords, setBlockedWords } from '../services/comment.service';
 import { ShopParams } from '../contracts/common';
@@ -10,12 +8,6 @@ import { createRouter, errors, jsonBody, jsonContent } from '../openapi';
 /** The shop-wide list of words comments may not contain (owner only). */
 export function moderationRoutes() {
   const router = createRouter();
-
-  const loadShop = async (db: Parameters<typeof findShopById>[0], shopId: string) => {
-    const shop = await findShopById(db, shopId);
-    if (!shop) throw new AppError('not_found', 'No such shop.');
-    return shop;
-  };
 
   router.openapi(
     createRoute({
@@ -31,8 +23,7 @@ export function moderationRoutes() {
     }),
     async (c) => {
       const user = requireAccount(c);
-      const shop = await loadShop(c.var.deps.db, c.req.valid('param').shopId);
-      const words = await getBlockedWords(c.var.deps.db, user, shop.id, shop.owner_id);
+      const words = await getBlockedWords(c.var.deps.db, user, c.req.valid('param').shopId);
       return c.json({ words }, 200);
     },
   );
@@ -51,11 +42,10 @@ export function moderationRoutes() {
     }),
     async (c) => {
       const user = requireAccount(c);
-      const shop = await loadShop(c.var.deps.db, c.req.valid('param').shopId);
       const words = await setBlockedWords(
         c.var.deps.db,
         user,
-        { id: shop.id, ownerId: shop.owner_id },
+        c.req.valid('param').shopId,
         c.req.valid('json').words,
       );
       return c.json({ words }, 200);

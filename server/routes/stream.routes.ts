@@ -1,10 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
-import { listShopStreams } from '../../db/repositories/shop.repository';
 import { requireAccount, requireUser } from '../middleware/session';
 import { ShopParams, StreamParams } from '../contracts/common';
 import { MyShops } from '../contracts/shop';
-import type {
-  Segment} from '../contracts/stream';
+import type { Segment } from '../contracts/stream';
 import {
   CohostAccepted,
   CohostBody,
@@ -123,7 +121,7 @@ export function streamRoutes() {
     }),
     async (c) => {
       const user = requireAccount(c);
-      return c.json({ shops: await listMyShops(c.var.deps.db, user, listShopStreams) }, 200);
+      return c.json({ shops: await listMyShops(c.var.deps.db, user) }, 200);
     },
   );
 

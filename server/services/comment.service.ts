@@ -13,6 +13,7 @@ import {
   upsertMute,
   type StreamForRealtime,
 } from '../../db/repositories/comment.repository';
+import { findShopById } from '../../db/repositories/shop.repository';
 import { findCohost, isRemovedParticipant } from '../../db/repositories/stream.repository';
 import { AppError } from '../errors';
 import type { CommentPayload } from '../realtime/events';
@@ -180,19 +181,25 @@ export async function like(db: Database, streamId: string, count: number): Promi
   return addLikes(db, streamId, count);
 }
 
-export async function getBlockedWords(db: Database, user: User, shopId: string, ownerId: string) {
-  if (user.id !== ownerId) throw new AppError('forbidden', 'Only the shop owner sees this list.');
+async function ownedShop(db: Database, user: User, shopId: string, forbidden: string) {
+  const shop = await findShopById(db, shopId);
+  if (!shop) throw new AppError('not_found', 'No such shop.');
+  if (user.id !== shop.owner_id) throw new AppError('forbidden', forbidden);
+  return shop;
+}
+
+export async function getBlockedWords(db: Database, user: User, shopId: string) {
+  await ownedShop(db, user, shopId, 'Only the shop owner sees this list.');
   return listBlockedWords(db, shopId);
 }
 
 export async function setBlockedWords(
   db: Database,
   user: User,
-  shop: { id: string; ownerId: string },
+  shopId: string,
   words: string[],
 ): Promise<string[]> {
-  if (user.id !== shop.ownerId)
-    throw new AppError('forbidden', 'Only the shop owner edits this list.');
+  const shop = await ownedShop(db, user, shopId, 'Only the shop owner edits this list.');
   const unique = [...new Set(words.map((w) => w.normalize('NFC').trim()).filter(Boolean))];
   await replaceBlockedWords(db, shop.id, unique);
   return listBlockedWords(db, shop.id);

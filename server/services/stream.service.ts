@@ -4,6 +4,7 @@ import type { Database } from '../../db/database';
 import type { Segment } from '../../db/media.schema';
 import type { ShopRow, StreamRow } from '../../db/schema';
 import { listStreamOffers } from '../../db/repositories/offer.repository';
+import { listShopStreams } from '../../db/repositories/shop.repository';
 import {
   acceptCohostInvite,
   closeOpenParticipantSessions,
@@ -508,16 +509,12 @@ export async function removeStreamParticipant(
 
 export type OwnedShop = ShopPage;
 
-export async function listMyShops(
-  db: Database,
-  user: User,
-  listStreams: (db: Database, shopId: string) => Promise<StreamRow[]>,
-): Promise<OwnedShop[]> {
+export async function listMyShops(db: Database, user: User): Promise<OwnedShop[]> {
   const shops = await listShopsOfOwner(db, user.id);
   return Promise.all(
     shops.map(async (shop) => ({
       shop: shopRowToShop(shop),
-      streams: (await listStreams(db, shop.id)).map(streamRowToSummary),
+      streams: (await listShopStreams(db, shop.id)).map(streamRowToSummary),
     })),
   );
 }
