@@ -1,8 +1,13 @@
 import { createRoute } from '@hono/zod-openapi';
-import { requireUser } from '../middleware/session';
+import { requireAccount, requireUser } from '../middleware/session';
 import { UserEnvelope } from '../contracts/auth';
+import { OrderList } from '../contracts/order';
+import { MyShops } from '../contracts/shop';
+import { listMyOrders } from '../services/order-query.service';
+import { listMyShops } from '../services/stream.service';
 import { createRouter, errors, jsonContent } from '../openapi';
 
+/** Everything under /api/me: the signed-in user, their orders, the shops they own. */
 export function meRoutes() {
   const router = createRouter();
   router.openapi(
@@ -18,5 +23,37 @@ export function meRoutes() {
     }),
     (c) => c.json({ user: requireUser(c) }, 200),
   );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/orders',
+      tags: ['orders'],
+      summary: 'My orders, newest first',
+      responses: {
+        200: jsonContent(OrderList, 'My orders'),
+        ...errors('unauthenticated'),
+      },
+    }),
+    async (c) => c.json({ orders: await listMyOrders(c.var.deps.db, requireUser(c)) }, 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/shops',
+      tags: ['streams'],
+      summary: 'The shops I own, with their streams',
+      responses: {
+        200: jsonContent(MyShops, 'My shops'),
+        ...errors('unauthenticated', 'forbidden'),
+      },
+    }),
+    async (c) => {
+      const user = requireAccount(c);
+      return c.json({ shops: await listMyShops(c.var.deps.db, user) }, 200);
+    },
+  );
+
   return router;
 }

@@ -15,7 +15,6 @@ import { createRouter, errors, jsonBody, jsonContent, z } from '../openapi';
 import { placeOrder } from '../services/order.service';
 import {
   exportShopOrdersCsv,
-  listMyOrders,
   listPickupPointsOfStream,
   listShopOrdersForOwner,
 } from '../services/order-query.service';
@@ -87,20 +86,6 @@ export function orderRoutes() {
         },
         200,
       ),
-  );
-
-  router.openapi(
-    createRoute({
-      method: 'get',
-      path: '/me/orders',
-      tags: ['orders'],
-      summary: 'My orders, newest first',
-      responses: {
-        200: jsonContent(OrderList, 'My orders'),
-        ...errors('unauthenticated'),
-      },
-    }),
-    async (c) => c.json({ orders: await listMyOrders(c.var.deps.db, requireUser(c)) }, 200),
   );
 
   router.openapi(

@@ -1,7 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { requireAccount, requireUser } from '../middleware/session';
 import { ShopParams, StreamParams } from '../contracts/common';
-import { MyShops } from '../contracts/shop';
 import type { Segment } from '../contracts/stream';
 import {
   CohostAccepted,
@@ -32,7 +31,6 @@ import {
   getStudio,
   inviteCohost,
   issueToken,
-  listMyShops,
   removeStreamParticipant,
   revokeCohostStage,
   setSegment,
@@ -105,23 +103,6 @@ export function streamRoutes() {
         c.req.valid('json'),
       );
       return c.json({ stream }, 200);
-    },
-  );
-
-  router.openapi(
-    createRoute({
-      method: 'get',
-      path: '/me/shops',
-      tags: ['streams'],
-      summary: 'The shops I own, with their streams',
-      responses: {
-        200: jsonContent(MyShops, 'My shops'),
-        ...errors('unauthenticated', 'forbidden'),
-      },
-    }),
-    async (c) => {
-      const user = requireAccount(c);
-      return c.json({ shops: await listMyShops(c.var.deps.db, user) }, 200);
     },
   );
 
