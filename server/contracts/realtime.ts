@@ -118,9 +118,9 @@ export const serverEvents = {
 export type ServerEventName = keyof typeof serverEvents;
 export type ServerEventPayload<E extends ServerEventName> = z.infer<(typeof serverEvents)[E]>;
 
-// Client → server.
+// Client → server: what the socket handlers accept.
 
-export const StreamJoinPayload = z.object({ streamId: z.string() });
+export const StreamJoinPayload = z.strictObject({ streamId: z.uuid() });
 export const StreamJoined = z.object({
   /** The last 50 visible comments, oldest first. */
   comments: z.array(CommentPayload),
@@ -129,12 +129,20 @@ export const StreamJoined = z.object({
   canModerate: z.boolean(),
 });
 export type StreamJoined = z.infer<typeof StreamJoined>;
-export const CommentSendPayload = z.object({ text: z.string() });
+/** The text is checked further (length, blocked words) by the comment service. */
+export const CommentSendPayload = z.strictObject({ text: z.string().max(2000) });
 export const CommentSent = z.object({ id: z.string() });
-export const LikePayload = z.object({ count: z.number().optional() });
-export const CommentDeletePayload = z.object({ id: z.string() });
-export const UserMutePayload = z.object({ userId: z.string(), minutes: z.number() });
-export const UserRemovePayload = z.object({ userId: z.string() });
+export const LikePayload = z.strictObject({ count: z.number().int().min(1).max(10).optional() });
+export const CommentDeletePayload = z.strictObject({ id: z.uuid() });
+export const UserMutePayload = z.strictObject({
+  userId: z.uuid(),
+  minutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
+});
+export const UserRemovePayload = z.strictObject({ userId: z.uuid() });
 
 /** The answer to a client's request: `{ ok: true, …}` or the API's error shape. */
 export const AckError = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
