@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import { expect, inject } from 'vitest';
+import type { DB } from '../../db/schema';
 import { io, type Socket } from 'socket.io-client';
 
 /**
@@ -172,4 +174,85 @@ export function announcedOrderIds(events: { event: string; payload: unknown }[])
         : [],
     ),
   );
+}
+
+/** Waits until the outbox is empty (published), then a moment for the sockets. */
+export async function outboxDrained(db: Kysely<DB>): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const left = await db.selectFrom('commerce_outbox').select('id').limit(1).execute();
+    if (left.length === 0) break;
+    await sleep(100);
+  }
+  await sleep(300);
+}
+
+/**
+ * The books of an order storm on one offer: every 201 answer names an order that exists
+ * and every order was answered 201 (`wonOrderIds`), one order per buyer, no unit lost,
+ * and every order announced to the watchers. Returns the rows for further checks.
+ */
+export async function expectStormBooks(
+  db: Kysely<DB>,
+  offerId: string,
+  wonOrderIds: (string | undefined)[],
+  watcherEvents: { event: string; payload: unknown }[],
+  message?: string,
+) {
+  const orders = await db
+    .selectFrom('orders')
+    .select(['id', 'buyer_id', 'quantity'])
+    .where('offer_id', '=', offerId)
+    .execute();
+  const offer = await db
+    .selectFrom('offers')
+    .select(['remaining', 'quantity'])
+    .where('id', '=', offerId)
+    .executeTakeFirstOrThrow();
+  expect(new Set(wonOrderIds)).toEqual(new Set(orders.map((o) => o.id)));
+  expect(new Set(orders.map((o) => o.buyer_id)).size).toBe(orders.length);
+  expect(orders.reduce((n, o) => n + o.quantity, 0) + offer.remaining).toBe(offer.quantity);
+  const announced = announcedOrderIds(watcherEvents);
+  expect(
+    orders.filter((o) => !announced.has(o.id)).map((o) => o.id),
+    message,
+  ).toEqual([]);
+  return { orders, offer };
+}
+
+/** An approved leader of the shop (signed up over HTTP, approved in the database): its code. */
+export async function approvedLeader(
+  baseUrl: string,
+  db: Kysely<DB>,
+  shopId: string,
+): Promise<string> {
+  const leader = new HttpClient(baseUrl);
+  await leader.post('/api/auth/signup', {
+    email: `leader-${randomBytes(4).toString('hex')}@example.cn`,
+    password: 'correct horse 1',
+    name: '团长',
+  });
+  const me = await json<{ user: { id: string } }>(await leader.get('/api/me'));
+  const code = `gl${randomBytes(4).toString('hex')}`;
+  await db
+    .insertInto('leaders')
+    .values({
+      shop_id: shopId,
+      user_id: me.user.id,
+      display_name: '李姐',
+      status: 'approved',
+      code,
+      commission_rate: '0.1000',
+      approved_at: new Date(),
+    })
+    .execute();
+  return code;
+}
+
+/** Cleanups a test file runs after all its tests, last registered first. */
+export function cleanupsAfterAll(afterAll: (fn: () => Promise<void>) => void) {
+  const list: (() => Promise<void> | void)[] = [];
+  afterAll(async () => {
+    for (const c of list.reverse()) await c();
+  });
+  return list;
 }

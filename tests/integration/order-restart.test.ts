@@ -1,14 +1,15 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { createTestDatabase, kyselyFor } from '../setup/services';
 import { freePort } from '../setup/ports';
 import {
-  announcedOrderIds,
+  approvedLeader,
+  expectStormBooks,
   guest,
-  HttpClient,
   json,
+  outboxDrained,
   setUpShop,
   sleep,
   startServerProcess,
@@ -90,39 +91,22 @@ describe('a server killed mid-storm and restarted', () => {
 
     const answers = await Promise.all(storm);
     // the outbox drains (the restarted server's first sweep), then everything was published
-    for (let i = 0; i < 100; i++) {
-      const left = await db.selectFrom('commerce_outbox').select('id').limit(1).execute();
-      if (left.length === 0) break;
-      await sleep(100);
-    }
-    await sleep(300);
+    await outboxDrained(db);
     watch2.close();
     await server.kill('SIGTERM');
-
-    const orders = await db
-      .selectFrom('orders')
-      .select(['id', 'buyer_id', 'quantity'])
-      .where('offer_id', '=', offerId)
-      .execute();
-    const offer = await db
-      .selectFrom('offers')
-      .select(['remaining', 'quantity'])
-      .where('id', '=', offerId)
-      .executeTakeFirstOrThrow();
 
     const won = answers.filter((a) => a.status === 201);
     expect(won.length).toBe(120);
     expect(answers.filter((a) => a.status === 409)).toHaveLength(80);
-    // no duplicate: one order per buyer, and every 201 names an order that exists
-    expect(new Set(orders.map((o) => o.buyer_id)).size).toBe(orders.length);
-    expect(new Set(won.map((w) => w.body.order?.id))).toEqual(new Set(orders.map((o) => o.id)));
-    // no lost unit
-    expect(orders.reduce((n, o) => n + o.quantity, 0) + offer.remaining).toBe(offer.quantity);
+    // no duplicate, no lost unit, no order without its event, across both processes
+    const { offer } = await expectStormBooks(
+      db,
+      offerId,
+      won.map((w) => w.body.order?.id),
+      [...watch1.events, ...watch2.events],
+      `orders at kill: ${ordersAtKill.n}`,
+    );
     expect(offer.remaining).toBe(0);
-    // no order without its event, across both processes
-    const announced = announcedOrderIds([...watch1.events, ...watch2.events]);
-    const unannounced = orders.filter((o) => !announced.has(o.id)).map((o) => o.id);
-    expect(unannounced, `orders at kill: ${ordersAtKill.n}`).toEqual([]);
     // the kill really landed mid-storm
     expect(attempts).toBeGreaterThan(200);
     expect(Number(ordersAtKill.n)).toBeGreaterThan(0);
@@ -138,27 +122,8 @@ describe('a server killed mid-storm and restarted', () => {
       groupMin: 10,
       groupDeadline: deadline.toISOString(),
     });
-    // an approved leader, so a commission must be voided
-    const leaderClient = new HttpClient(server.baseUrl);
-    await leaderClient.post('/api/auth/signup', {
-      email: `leader-${randomBytes(4).toString('hex')}@example.cn`,
-      password: 'correct horse 1',
-      name: '团长',
-    });
-    const me = await json<{ user: { id: string } }>(await leaderClient.get('/api/me'));
-    const code = `gl${randomBytes(4).toString('hex')}`;
-    await db
-      .insertInto('leaders')
-      .values({
-        shop_id: shopId,
-        user_id: me.user.id,
-        display_name: '李姐',
-        status: 'approved',
-        code,
-        commission_rate: '0.1000',
-        approved_at: new Date(),
-      })
-      .execute();
+    // an approved leader, whose commissions must be voided once
+    const code = await approvedLeader(server.baseUrl, db, shopId);
 
     const buyers = await Promise.all([1, 2, 3].map((i) => guest(server.baseUrl, `买家${i}`)));
     for (const b of buyers) {
