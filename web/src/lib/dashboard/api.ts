@@ -5,7 +5,6 @@ import {
   MyShops,
   OfferEnvelope,
   ShopEnvelope,
-  StreamEnvelope,
   StreamSummaryEnvelope,
   Studio,
   type CreateOfferBody,
@@ -40,10 +39,6 @@ export const editStream = (streamId: string, body: EditStreamBody) =>
 /** The owner's view of a stream and its segment history. */
 export const studio = (streamId: string, client: Api = api) =>
   read(client.GET('/api/streams/{streamId}/studio', { params: { path: { streamId } } }), Studio);
-
-/** The stream as watchers see it (public). */
-export const streamView = (streamId: string) =>
-  read(api.GET('/api/streams/{streamId}', { params: { path: { streamId } } }), StreamEnvelope);
 
 export const createOffer = (streamId: string, body: CreateOfferBody) =>
   read(

@@ -1,0 +1,68 @@
+// A stream's own calls, for the watch page and the studio: its view, media tokens, the
+// owner's controls and the stage. Each answer is checked at runtime against its contract.
+// (The watch page and the studio still call apiRequest; these are ready for them.)
+import { api, done, read, type Api } from '../api/client.ts';
+import {
+  CohostAccepted,
+  CohostInvited,
+  CohostRevoked,
+  MediaToken,
+  MyStage,
+  SegmentMark,
+  StreamEnvelope,
+  StreamSummaryEnvelope,
+  type Segment,
+} from '../api/contracts.ts';
+
+const at = (streamId: string) => ({ params: { path: { streamId } } });
+
+/** The stream as watchers see it (public). */
+export const streamView = (streamId: string, client: Api = api) =>
+  read(client.GET('/api/streams/{streamId}', at(streamId)), StreamEnvelope);
+
+/** A LiveKit token: host only for the owner or an accepted co-host. */
+export const mediaToken = (streamId: string, role?: 'host' | 'viewer', client: Api = api) =>
+  read(
+    client.POST('/api/streams/{streamId}/token', { ...at(streamId), body: role ? { role } : {} }),
+    MediaToken,
+  );
+
+export const startStream = (streamId: string) =>
+  read(api.POST('/api/streams/{streamId}/start', at(streamId)), StreamSummaryEnvelope);
+
+export const endStream = (streamId: string) =>
+  read(api.POST('/api/streams/{streamId}/end', at(streamId)), StreamSummaryEnvelope);
+
+export const setSegment = (streamId: string, segment: Segment | null) =>
+  read(
+    api.POST('/api/streams/{streamId}/segment', { ...at(streamId), body: { segment } }),
+    SegmentMark,
+  );
+
+/** My place in the stream: owner, co-host invitation, removed. */
+export const myStage = (streamId: string) =>
+  read(api.GET('/api/streams/{streamId}/me', at(streamId)), MyStage);
+
+export const inviteCohost = (streamId: string, userId: string) =>
+  read(
+    api.POST('/api/streams/{streamId}/cohosts', { ...at(streamId), body: { userId } }),
+    CohostInvited,
+  );
+
+export const acceptCohost = (streamId: string) =>
+  read(api.POST('/api/streams/{streamId}/cohosts/accept', at(streamId)), CohostAccepted);
+
+export const revokeCohost = (streamId: string, userId: string) =>
+  read(
+    api.POST('/api/streams/{streamId}/cohosts/{userId}/revoke', {
+      params: { path: { streamId, userId } },
+    }),
+    CohostRevoked,
+  );
+
+export const removeParticipant = (streamId: string, userId: string) =>
+  done(
+    api.POST('/api/streams/{streamId}/participants/{userId}/remove', {
+      params: { path: { streamId, userId } },
+    }),
+  );
