@@ -17,6 +17,7 @@ import { referralRoutes } from './routes/referral.routes';
 import { moderationRoutes } from './routes/moderation.routes';
 import { shopRoutes } from './routes/shop.routes';
 import { streamRoutes } from './routes/stream.routes';
+import { streamStageRoutes } from './routes/stream-stage.routes';
 import { livekitWebhookRoutes } from './routes/livekit-webhook.routes';
 import { orderRoutes } from './routes/order.routes';
 import { offerRoutes } from './routes/offer.routes';
@@ -95,6 +96,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/api', leaderInviteRoutes());
   app.route('/s', referralRoutes());
   app.route('/api', streamRoutes());
+  app.route('/api', streamStageRoutes());
   app.route('/api/livekit', livekitWebhookRoutes());
   app.route('/api', orderRoutes());
   app.route('/api', offerRoutes());
