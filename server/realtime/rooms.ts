@@ -1,10 +1,8 @@
-import { z } from 'zod';
+import { StreamUserPayload } from '../contracts/realtime';
 import type { AppDeps } from '../context';
 import { like } from '../services/comment.service';
 import type { RealtimeRedis } from './redis';
 import { streamRoom, type RealtimeServer } from './types';
-
-const RemovedPayload = z.object({ userId: z.string() });
 
 /** What the socket layer keeps per stream room: viewer counts, pending hearts, the bus. */
 export interface Rooms {
@@ -75,7 +73,7 @@ export function createRooms(
     (io.to(streamRoom(streamId)).emit as (e: string, p: unknown) => boolean)(event, payload);
     if (event === 'user:removed') {
       // told first (above), then taken out of the room on every node
-      const removed = RemovedPayload.safeParse(payload);
+      const removed = StreamUserPayload.safeParse(payload);
       if (!removed.success) return;
       sockets(streamId)
         .then((list) => {

@@ -1,16 +1,13 @@
 import { RateLimiterRes } from 'rate-limiter-flexible';
-import { z } from 'zod';
+import { CommentDeletePayload, CommentSendPayload, LikePayload } from '../../contracts/realtime';
 import { AppError } from '../../errors';
 import { deleteComment, normaliseCommentText, postComment } from '../../services/comment.service';
 import { inStream, onAsk, signedIn } from '../ask';
 import { streamRoom, type RealtimeSocket } from '../types';
 import type { HandlerContext } from './context';
 
-const CommentPayload = z.strictObject({ text: z.string().max(2000) });
-const DeletePayload = z.strictObject({ id: z.uuid() });
-const LikePayload = z
-  .strictObject({ count: z.number().int().min(1).max(10).optional() })
-  .optional();
+// hearts may come without a payload (one heart)
+const OptionalLikePayload = LikePayload.optional();
 
 /** Comments and hearts: posting needs a session (a guest nickname is enough). */
 export function commentHandlers(socket: RealtimeSocket, ctx: HandlerContext): void {
@@ -20,7 +17,7 @@ export function commentHandlers(socket: RealtimeSocket, ctx: HandlerContext): vo
     socket,
     deps.logger,
     'comment:send',
-    CommentPayload,
+    CommentSendPayload,
     'A comment is {text} of at most 200 characters.',
     async ({ text }) => {
       const stream = inStream(socket);
@@ -44,16 +41,23 @@ export function commentHandlers(socket: RealtimeSocket, ctx: HandlerContext): vo
     },
   );
 
-  onAsk(socket, deps.logger, 'comment:delete', DeletePayload, 'Invalid comment id.', async (p) => {
-    const stream = inStream(socket);
-    await deleteComment(deps.db, signedIn(socket), stream, p.id);
-    io.to(streamRoom(stream.id)).emit('comment:deleted', { id: p.id, streamId: stream.id });
-  });
+  onAsk(
+    socket,
+    deps.logger,
+    'comment:delete',
+    CommentDeletePayload,
+    'Invalid comment id.',
+    async (p) => {
+      const stream = inStream(socket);
+      await deleteComment(deps.db, signedIn(socket), stream, p.id);
+      io.to(streamRoom(stream.id)).emit('comment:deleted', { id: p.id, streamId: stream.id });
+    },
+  );
 
   // Hearts have no ack: extra or malformed ones are simply dropped.
   socket.on('like', (raw) => {
     void (async () => {
-      const parsed = LikePayload.safeParse(raw);
+      const parsed = OptionalLikePayload.safeParse(raw);
       const stream = socket.data.stream;
       // hearts need a session too, so an anonymous script cannot inflate them
       if (!parsed.success || !stream || !socket.data.user) return;

@@ -1,19 +1,9 @@
-import { z } from 'zod';
+import { UserMutePayload, UserRemovePayload } from '../../contracts/realtime';
 import { muteUser } from '../../services/comment.service';
 import { removeStreamParticipant } from '../../services/stream.service';
 import { inStream, onAsk, signedIn } from '../ask';
 import type { RealtimeSocket } from '../types';
 import type { HandlerContext } from './context';
-
-const MutePayload = z.strictObject({
-  userId: z.uuid(),
-  minutes: z
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 60),
-});
-const RemovePayload = z.strictObject({ userId: z.uuid() });
 
 /** Muting and removing people: the shop's owner and co-hosts (checked by the services). */
 export function moderationHandlers(socket: RealtimeSocket, { deps, rooms }: HandlerContext): void {
@@ -21,7 +11,7 @@ export function moderationHandlers(socket: RealtimeSocket, { deps, rooms }: Hand
     socket,
     deps.logger,
     'user:mute',
-    MutePayload,
+    UserMutePayload,
     'Mute needs a user id and 1–1440 minutes.',
     async (p) => {
       const stream = inStream(socket);
@@ -34,9 +24,16 @@ export function moderationHandlers(socket: RealtimeSocket, { deps, rooms }: Hand
     },
   );
 
-  onAsk(socket, deps.logger, 'user:remove', RemovePayload, 'Remove needs a user id.', async (p) => {
-    const stream = inStream(socket);
-    // also disconnects them from LiveKit and refuses them a token from now on
-    await removeStreamParticipant(deps, signedIn(socket), stream.id, p.userId);
-  });
+  onAsk(
+    socket,
+    deps.logger,
+    'user:remove',
+    UserRemovePayload,
+    'Remove needs a user id.',
+    async (p) => {
+      const stream = inStream(socket);
+      // also disconnects them from LiveKit and refuses them a token from now on
+      await removeStreamParticipant(deps, signedIn(socket), stream.id, p.userId);
+    },
+  );
 }

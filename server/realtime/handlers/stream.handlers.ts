@@ -1,16 +1,14 @@
-import { z } from 'zod';
+import { StreamJoinPayload } from '../../contracts/realtime';
 import { joinStream } from '../../services/comment.service';
 import { onAsk } from '../ask';
 import { streamRoom, type RealtimeSocket } from '../types';
 import type { HandlerContext } from './context';
 
-const JoinPayload = z.strictObject({ streamId: z.uuid() });
-
 /** Joining and leaving a stream's room; viewer counts follow. */
 export function streamHandlers(socket: RealtimeSocket, { deps, rooms }: HandlerContext): void {
   if (socket.recovered && socket.data.stream) rooms.recountViewers(socket.data.stream.id);
 
-  onAsk(socket, deps.logger, 'stream:join', JoinPayload, 'Invalid stream id.', async (p) => {
+  onAsk(socket, deps.logger, 'stream:join', StreamJoinPayload, 'Invalid stream id.', async (p) => {
     const joined = await joinStream(deps.db, socket.data.user, p.streamId);
     const previous = socket.data.stream;
     if (previous && previous.id !== p.streamId) {
