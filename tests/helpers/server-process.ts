@@ -256,3 +256,59 @@ export function cleanupsAfterAll(afterAll: (fn: () => Promise<void>) => void) {
   });
   return list;
 }
+
+/**
+ * Three guests each order 2 units of a group offer through a leader's link (`code`): the
+ * group stays pending. Returns the buyers.
+ */
+export async function pendingGroupOrders(
+  baseUrl: string,
+  streamId: string,
+  offerId: string,
+  code: string,
+): Promise<HttpClient[]> {
+  const buyers = await Promise.all([1, 2, 3].map((i) => guest(baseUrl, `买家${i}`)));
+  for (const b of buyers) {
+    const res = await b.post(`/api/streams/${streamId}/orders`, {
+      offerId,
+      quantity: 2,
+      phone: '13800138000',
+      ref: code,
+    });
+    expect(res.status).toBe(201);
+    expect((await json<{ order: { status: string } }>(res)).order.status).toBe('pending_group');
+  }
+  return buyers;
+}
+
+/**
+ * The group of `pendingGroupOrders` failed at its deadline, applied once: the three orders
+ * cancelled, every unit back, and each commission voided once (pending +198, pending −198,
+ * reversed +198 per order of 2 × 990 cents at 10 %).
+ */
+export async function expectGroupFailedOnce(db: Kysely<DB>, offerId: string): Promise<void> {
+  const orders = await db
+    .selectFrom('orders')
+    .select(['state', 'cancel_reason'])
+    .where('offer_id', '=', offerId)
+    .execute();
+  expect(orders).toHaveLength(3);
+  for (const o of orders) expect(o).toEqual({ state: 'cancelled', cancel_reason: 'group_failed' });
+  const offer = await db
+    .selectFrom('offers')
+    .select(['remaining', 'quantity'])
+    .where('id', '=', offerId)
+    .executeTakeFirstOrThrow();
+  expect(offer.remaining).toBe(offer.quantity);
+  const ledger = await db
+    .selectFrom('commission_ledger')
+    .innerJoin('orders', 'orders.id', 'commission_ledger.order_id')
+    .select(['commission_ledger.bucket', 'commission_ledger.amount_cents'])
+    .where('orders.offer_id', '=', offerId)
+    .execute();
+  expect(ledger).toHaveLength(9);
+  const sum = (bucket: string) =>
+    ledger.filter((l) => l.bucket === bucket).reduce((n, l) => n + l.amount_cents, 0);
+  expect(sum('pending')).toBe(0);
+  expect(sum('reversed')).toBe(3 * 198);
+}

@@ -6,10 +6,12 @@ import { createTestDatabase, kyselyFor } from '../setup/services';
 import { freePort } from '../setup/ports';
 import {
   approvedLeader,
+  expectGroupFailedOnce,
   expectStormBooks,
   guest,
   json,
   outboxDrained,
+  pendingGroupOrders,
   setUpShop,
   sleep,
   startServerProcess,
@@ -125,17 +127,7 @@ describe('a server killed mid-storm and restarted', () => {
     // an approved leader, whose commissions must be voided once
     const code = await approvedLeader(server.baseUrl, db, shopId);
 
-    const buyers = await Promise.all([1, 2, 3].map((i) => guest(server.baseUrl, `买家${i}`)));
-    for (const b of buyers) {
-      const res = await b.post(`/api/streams/${streamId}/orders`, {
-        offerId,
-        quantity: 2,
-        phone: '13800138000',
-        ref: code,
-      });
-      expect(res.status).toBe(201);
-      expect((await json<{ order: { status: string } }>(res)).order.status).toBe('pending_group');
-    }
+    const buyers = await pendingGroupOrders(server.baseUrl, streamId, offerId, code);
     await server.kill('SIGKILL');
     await sleep(Math.max(0, deadline.getTime() - Date.now()) + 1_000);
 
@@ -151,32 +143,7 @@ describe('a server killed mid-storm and restarted', () => {
     }
     await sleep(1_500); // a second chance for a duplicate to show (pg-boss and the sweep)
 
-    const orders = await db
-      .selectFrom('orders')
-      .select(['state', 'cancel_reason'])
-      .where('offer_id', '=', offerId)
-      .execute();
-    expect(orders).toHaveLength(3);
-    for (const o of orders)
-      expect(o).toEqual({ state: 'cancelled', cancel_reason: 'group_failed' });
-    const offer = await db
-      .selectFrom('offers')
-      .select(['remaining', 'quantity', 'group_failed_at'])
-      .where('id', '=', offerId)
-      .executeTakeFirstOrThrow();
-    expect(offer.remaining).toBe(offer.quantity);
-    // commissions voided, once: 3 × (pending +198, pending −198, reversed +198)
-    const ledger = await db
-      .selectFrom('commission_ledger')
-      .innerJoin('orders', 'orders.id', 'commission_ledger.order_id')
-      .select(['commission_ledger.bucket', 'commission_ledger.amount_cents'])
-      .where('orders.offer_id', '=', offerId)
-      .execute();
-    expect(ledger).toHaveLength(9);
-    const sum = (bucket: string) =>
-      ledger.filter((l) => l.bucket === bucket).reduce((n, l) => n + l.amount_cents, 0);
-    expect(sum('pending')).toBe(0);
-    expect(sum('reversed')).toBe(3 * 198);
+    await expectGroupFailedOnce(db, offerId);
     // the buyers see why
     const mine = await json<{ orders: { status: string; cancelReason: string | null }[] }>(
       await buyers[0]!.get('/api/me/orders'),
