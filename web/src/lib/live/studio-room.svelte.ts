@@ -14,12 +14,17 @@ import {
   type LocalVideoTrack,
   type RemoteTrack,
 } from 'livekit-client';
-import { apiRequest } from '#lib/api/client.ts';
-import { ignoreBody } from '#lib/api/response.ts';
-import type { StreamStatus } from '#lib/api/types.ts';
+import type { Segment, StreamStatus } from '#lib/api/contracts.ts';
+import {
+  endStream,
+  inviteCohost,
+  mediaToken,
+  revokeCohost,
+  setSegment,
+  startStream,
+} from '#lib/stream/api.ts';
 import { roleFromMetadata } from './attach.ts';
 import { backoffMs, reconnectPolicy } from './reconnect.ts';
-import { parseMediaToken, parseStatusEnvelope, type Segment } from './stream.ts';
 
 export type StudioLink = 'offline' | 'connecting' | 'connected' | 'reconnecting';
 export type StudioProblem = 'permission' | 'start' | 'media' | 'generic';
@@ -223,10 +228,7 @@ export class StudioRoom {
   }
 
   async #connectAndPublish() {
-    const token = await apiRequest(`/api/streams/${this.streamId}/token`, {
-      body: { role: 'host' },
-      parse: parseMediaToken,
-    });
+    const token = await mediaToken(this.streamId, 'host');
     if (!token.ok) throw new Error(token.error.code);
     const next = new Room({
       adaptiveStream: true,
@@ -318,12 +320,9 @@ export class StudioRoom {
     this.busy = 'start';
     this.problem = null;
     try {
-      const started = await apiRequest(`/api/streams/${this.streamId}/start`, {
-        method: 'POST',
-        parse: parseStatusEnvelope,
-      });
+      const started = await startStream(this.streamId);
       if (!started.ok) throw new Error(started.error.code);
-      this.status = started.data.status;
+      this.status = started.data.stream.status;
       await this.#connectAndPublish();
     } catch {
       this.problem = 'start';
@@ -342,12 +341,9 @@ export class StudioRoom {
       this.#leaving = true;
       await this.#room?.disconnect();
       this.link = 'offline';
-      const ended = await apiRequest(`/api/streams/${this.streamId}/end`, {
-        method: 'POST',
-        parse: parseStatusEnvelope,
-      });
+      const ended = await endStream(this.streamId);
       if (!ended.ok) throw new Error(ended.error.code);
-      this.status = ended.data.status;
+      this.status = ended.data.stream.status;
     } catch {
       this.problem = 'generic';
     } finally {
@@ -358,10 +354,7 @@ export class StudioRoom {
   async chooseSegment(next: Segment | null) {
     const previous = this.segment;
     this.segment = next;
-    const res = await apiRequest(`/api/streams/${this.streamId}/segment`, {
-      body: { segment: next },
-      parse: ignoreBody,
-    });
+    const res = await setSegment(this.streamId, next);
     if (!res.ok) {
       this.segment = previous;
       this.problem = 'generic';
@@ -370,10 +363,7 @@ export class StudioRoom {
 
   /** Invites a viewer on stage; false when the server refused (the problem is shown). */
   async invite(userId: string): Promise<boolean> {
-    const res = await apiRequest(`/api/streams/${this.streamId}/cohosts`, {
-      body: { userId },
-      parse: ignoreBody,
-    });
+    const res = await inviteCohost(this.streamId, userId);
     if (!res.ok) {
       this.problem = 'generic';
       return false;
@@ -385,10 +375,7 @@ export class StudioRoom {
   }
 
   async takeBack(userId: string) {
-    const res = await apiRequest(`/api/streams/${this.streamId}/cohosts/${userId}/revoke`, {
-      method: 'POST',
-      parse: ignoreBody,
-    });
+    const res = await revokeCohost(this.streamId, userId);
     if (res.ok || res.error.code === 'not_found') {
       this.guests = this.guests.filter((g) => g.userId !== userId);
     } else {

@@ -11,19 +11,11 @@ import {
   type RemoteParticipant,
   type RemoteTrack,
 } from 'livekit-client';
-import { apiRequest } from '#lib/api/client.ts';
-import { ignoreBody } from '#lib/api/response.ts';
-import type { StreamStatus } from '#lib/api/types.ts';
-import { parseNotice, roleFromMetadata } from './attach.ts';
+// Types only: the schemas that check these answers come with the calls (lib/stream/api.ts).
+import type { MediaToken, Segment, StreamStatus } from '#lib/api/contracts.ts';
+import { acceptCohost, mediaToken, myStage, streamView } from '#lib/stream/api.ts';
+import { parseNotice, roleFromMetadata, segmentFromRoomMetadata } from './attach.ts';
 import { backoffMs, reconnectPolicy } from './reconnect.ts';
-import {
-  parseMediaToken,
-  parseMyStage,
-  parseStatusEnvelope,
-  segmentFromRoomMetadata,
-  type MediaToken,
-  type Segment,
-} from './stream.ts';
 
 export type ViewerPhase =
   'idle' | 'connecting' | 'waiting' | 'playing' | 'reconnecting' | 'error' | 'removed';
@@ -144,8 +136,8 @@ export class ViewerRoom {
   };
 
   async #fetchStatus(): Promise<StreamStatus | null> {
-    const res = await apiRequest(`/api/streams/${this.streamId}`, { parse: parseStatusEnvelope });
-    return res.ok ? res.data.status : null;
+    const res = await streamView(this.streamId);
+    return res.ok ? res.data.stream.status : null;
   }
 
   /** Until the stream is live: ask every few seconds (sooner once the start time has passed). */
@@ -202,10 +194,7 @@ export class ViewerRoom {
     this.#firstToken = null;
     const res = prefetched
       ? { ok: true as const, data: prefetched }
-      : await apiRequest(`/api/streams/${this.streamId}/token`, {
-          body: {},
-          parse: parseMediaToken,
-        });
+      : await mediaToken(this.streamId);
     if (!res.ok) {
       if (res.error.code === 'participant_removed') this.phase = 'removed';
       else if (res.error.code === 'stream_not_live') {
@@ -290,15 +279,12 @@ export class ViewerRoom {
 
   async #checkInvitation() {
     if (!this.#opts.signedIn()) return;
-    const res = await apiRequest(`/api/streams/${this.streamId}/me`, { parse: parseMyStage });
+    const res = await myStage(this.streamId);
     if (res.ok) this.invited = res.data.cohost === 'invited';
   }
 
   async joinStage() {
-    const res = await apiRequest(`/api/streams/${this.streamId}/cohosts/accept`, {
-      method: 'POST',
-      parse: ignoreBody,
-    });
+    const res = await acceptCohost(this.streamId);
     this.invited = false;
     const room = this.#room;
     if (!res.ok || !room) return;

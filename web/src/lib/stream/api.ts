@@ -1,6 +1,5 @@
 // A stream's own calls, for the watch page and the studio: its view, media tokens, the
 // owner's controls and the stage. Each answer is checked at runtime against its contract.
-// (The watch page and the studio still call apiRequest; these are ready for them.)
 import { api, done, read, type Api } from '../api/client.ts';
 import {
   CohostAccepted,

@@ -1,15 +1,11 @@
 import { error } from '@sveltejs/kit';
-import { parseStreamEnvelope } from '#lib/live/stream.ts';
-import { apiGet } from '#lib/server/api.ts';
+import { serverApi } from '#lib/server/api.ts';
 import { fetchViewerToken } from '#lib/server/live.ts';
+import { streamView } from '#lib/stream/api.ts';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-  const result = await apiGet(
-    event,
-    `/api/streams/${encodeURIComponent(event.params.streamId)}`,
-    parseStreamEnvelope,
-  );
+  const result = await streamView(event.params.streamId, serverApi(event));
   if (result.ok) {
     const { stream } = result.data;
     // The page carries a personal token: never cache it.

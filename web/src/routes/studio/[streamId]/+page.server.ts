@@ -1,11 +1,10 @@
 import { error, redirect } from '@sveltejs/kit';
-import { parseStreamEnvelope } from '#lib/live/stream.ts';
-import { apiGet } from '#lib/server/api.ts';
+import { studio } from '#lib/dashboard/api.ts';
+import { serverApi } from '#lib/server/api.ts';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-  const path = `/api/streams/${encodeURIComponent(event.params.streamId)}/studio` as const;
-  const result = await apiGet(event, path, parseStreamEnvelope);
+  const result = await studio(event.params.streamId, serverApi(event));
   if (result.ok) return { stream: result.data.stream };
   switch (result.error.code) {
     case 'unauthenticated':
