@@ -4,7 +4,7 @@
 import createClient, { type Client } from 'openapi-fetch';
 import type { z } from 'zod';
 import type { paths } from './openapi';
-import { badResponse, errorFrom, networkError, toApiResult, type Parser } from './response.ts';
+import { badResponse, errorFrom, networkError } from './response.ts';
 import type { ApiResult } from './types.ts';
 
 export type Api = Client<paths>;
@@ -54,42 +54,4 @@ export async function done(pending: Promise<Answer<unknown>>): Promise<ApiResult
   const { response } = answer;
   if (!response.ok) return { ok: false, error: errorFrom(response.status, answer.error) };
   return { ok: true, status: response.status, data: true };
-}
-
-// The pre-contract call, kept only for the watch page and the studio (web/src/routes/live,
-// web/src/routes/studio, web/src/lib/live, web/src/lib/components/live) until they move to
-// the functions of the lib/*/api.ts modules; nothing else may use it.
-
-export interface RequestOptions<T> {
-  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** Sent as JSON; a request with a body defaults to POST. */
-  body?: unknown;
-  /** Checks the success body; use `ignoreBody` when the answer does not matter. */
-  parse: Parser<T>;
-  signal?: AbortSignal;
-}
-
-export async function apiRequest<T>(
-  path: `/api/${string}`,
-  options: RequestOptions<T>,
-): Promise<ApiResult<T>> {
-  const headers = new Headers({ accept: 'application/json' });
-  const init: RequestInit = {
-    method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
-    credentials: 'same-origin',
-    headers,
-  };
-  if (options.body !== undefined) {
-    headers.set('content-type', 'application/json');
-    init.body = JSON.stringify(options.body);
-  }
-  if (options.signal !== undefined) init.signal = options.signal;
-
-  let response: Response;
-  try {
-    response = await fetch(path, init);
-  } catch {
-    return { ok: false, error: networkError() };
-  }
-  return toApiResult(response, options.parse);
 }

@@ -1,9 +1,8 @@
-// Turning what the API answered into an ApiResult, shared by the browser and the server
-// clients so both treat errors identically. Success bodies are checked with the contract's
-// zod schema; error bodies with the contract's error shape.
-import type { z } from 'zod';
+// The ApiError an unsuccessful call means, shared by the browser and the server clients so
+// both treat errors identically (client.ts's read/done). Error bodies are checked with the
+// contract's error shape; success bodies with the route's own schema, in read().
 import { ErrorBody } from './contracts.ts';
-import type { ApiError, ApiResult } from './types.ts';
+import type { ApiError } from './types.ts';
 
 /** Error codes implied by a status when the body does not name one. */
 function codeForStatus(status: number): string {
@@ -52,39 +51,4 @@ export function errorFrom(status: number, body: unknown): ApiError {
   }
   const { code, message, issues } = parsed.data.error;
   return { status, code, message, fields: issueFields(issues) };
-}
-
-// The pre-contract interface, kept while the watch page and the studio still call
-// apiRequest/apiGet with a parser (web/src/routes/{live,studio}, web/src/lib/live).
-
-export type Parser<T> = (body: unknown) => T | null;
-
-/** For endpoints answering 204 or whose body the caller does not need. */
-export const ignoreBody: Parser<true> = () => true;
-
-/** A parser from a contract schema. */
-export function parserOf<T>(schema: z.ZodType<T>): Parser<T> {
-  return (body) => {
-    const parsed = schema.safeParse(body);
-    return parsed.success ? parsed.data : null;
-  };
-}
-
-async function readJson(response: Response): Promise<unknown> {
-  if (response.status === 204) return null;
-  const type = response.headers.get('content-type') ?? '';
-  if (!/\bjson\b/i.test(type)) return undefined;
-  try {
-    return await response.json();
-  } catch {
-    return undefined;
-  }
-}
-
-export async function toApiResult<T>(response: Response, parse: Parser<T>): Promise<ApiResult<T>> {
-  const body = await readJson(response);
-  if (!response.ok) return { ok: false, error: errorFrom(response.status, body) };
-  const data = parse(body);
-  if (data === null) return { ok: false, error: badResponse(response.status) };
-  return { ok: true, status: response.status, data };
 }

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Order } from '../api/contracts';
-import { parserOf } from '../api/response';
 import { isPhone, yuanToCents } from './api';
 
-const parseOrder = parserOf(Order);
+const parseOrder = (body: unknown) => Order.safeParse(body).data ?? null;
 
 describe('commerce parsers', () => {
   it('reads an order and refuses a malformed one', () => {

@@ -5,8 +5,6 @@ import createClient from 'openapi-fetch';
 import { INTERNAL_API_URL, PORT } from '$app/env/private';
 import type { Api } from '../api/client.ts';
 import type { paths } from '../api/openapi';
-import { networkError, toApiResult, type Parser } from '../api/response.ts';
-import type { ApiResult } from '../api/types.ts';
 
 /** Slow enough for a loaded API, fast enough that a page never hangs when it is down. */
 const TIMEOUT_MS = 5_000;
@@ -40,26 +38,4 @@ export function serverApi(event: Visitor, timeoutMs = TIMEOUT_MS): Api {
     fetch: (request) =>
       fetch(request, { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) }),
   });
-}
-
-/**
- * GETs `path` with a parser. Kept only for the watch page's and the studio's load functions
- * (web/src/routes/{live,studio}) until they move to serverApi.
- */
-export async function apiGet<T>(
-  event: Visitor,
-  path: `/api/${string}`,
-  parse: Parser<T>,
-): Promise<ApiResult<T>> {
-  let response: Response;
-  try {
-    response = await fetch(`${apiBaseUrl()}${path}`, {
-      headers: visitorHeaders(event),
-      redirect: 'manual',
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-  } catch {
-    return { ok: false, error: networkError() };
-  }
-  return toApiResult(response, parse);
 }
