@@ -7,25 +7,19 @@ import type { AppDeps, AppEnv } from './context';
 import { AppError } from './errors';
 import { jsonBodiesOnly, sameOriginOnly } from './middleware/edge';
 import { loadSession } from './middleware/session';
-import { authRoutes } from './routes/auth.routes';
-import { docsRoutes } from './routes/docs.routes';
-import { healthRoutes } from './routes/health.routes';
-import { leaderInviteRoutes } from './routes/leader-invite.routes';
-import { leaderRoutes } from './routes/leader.routes';
-import { meRoutes } from './routes/me.routes';
-import { referralRoutes } from './routes/referral.routes';
-import { moderationRoutes } from './routes/moderation.routes';
-import { shopRoutes } from './routes/shop.routes';
-import { streamRoutes } from './routes/stream.routes';
-import { streamStageRoutes } from './routes/stream-stage.routes';
-import { livekitWebhookRoutes } from './routes/livekit-webhook.routes';
-import { orderRoutes } from './routes/order.routes';
-import { offerRoutes } from './routes/offer.routes';
-import { productRoutes } from './routes/product.routes';
-import { pickupRoutes } from './routes/pickup.routes';
-import { refundRoutes } from './routes/refund.routes';
-import { exceptImageUpload, uploadRoutes } from './routes/upload.routes';
-import { analyticsRoutes } from './routes/analytics.routes';
+import { authRoutes } from './routes/auth/auth.routes';
+import { docsRoutes } from './routes/docs/docs.routes';
+import { healthRoutes } from './routes/health/health.routes';
+import { inviteRoutes } from './routes/invites/invites.routes';
+import { leaderMeRoutes } from './routes/leader/me.routes';
+import { livekitWebhookRoutes } from './routes/livekit/webhook.routes';
+import { meRoutes } from './routes/me/me.routes';
+import { orderRoutes } from './routes/orders';
+import { referralClickRoutes } from './routes/referrals/clicks.routes';
+import { shortLinkRoutes } from './routes/s/short-links.routes';
+import { shopRoutes } from './routes/shops';
+import { streamRoutes } from './routes/streams';
+import { exceptImageUpload, uploadRoutes } from './routes/uploads/uploads.routes';
 
 /** Seconds a client is told to wait before retrying when the database is unreachable. */
 export const RETRY_AFTER_SECONDS = 2;
@@ -86,25 +80,20 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use('/api/*', loadSession);
   app.use('/s/*', loadSession);
 
+  // Each router is mounted at its URL prefix, and lives in the folder named for it.
   app.route('/api/auth', authRoutes());
   app.route('/api/me', meRoutes());
   app.route('/api/health', healthRoutes());
   app.route('/api/shops', shopRoutes());
-  app.route('/api/shops', moderationRoutes());
   app.route('/api/docs', docsRoutes());
-  app.route('/api', leaderRoutes());
-  app.route('/api', leaderInviteRoutes());
-  app.route('/s', referralRoutes());
-  app.route('/api', streamRoutes());
-  app.route('/api', streamStageRoutes());
+  app.route('/api/leader', leaderMeRoutes());
+  app.route('/api/invites', inviteRoutes());
+  app.route('/api/referrals', referralClickRoutes());
+  app.route('/s', shortLinkRoutes());
+  app.route('/api/streams', streamRoutes());
   app.route('/api/livekit', livekitWebhookRoutes());
-  app.route('/api', orderRoutes());
-  app.route('/api', offerRoutes());
-  app.route('/api', productRoutes());
-  app.route('/api', pickupRoutes());
-  app.route('/api', refundRoutes());
-  app.route('/api', uploadRoutes());
-  app.route('/api', analyticsRoutes());
+  app.route('/api/orders', orderRoutes());
+  app.route('/api/uploads', uploadRoutes());
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -1,64 +1,40 @@
 import { createRoute } from '@hono/zod-openapi';
-import { requireAccount } from '../middleware/session';
-import { ShopParams, StreamParams } from '../contracts/common';
-import type { Segment } from '../contracts/stream';
-import {
-  CreateStreamBody,
-  EditStreamBody,
-  StreamEnvelope,
-  StreamSummaryEnvelope,
-} from '../contracts/stream';
-import { createRouter, errors, jsonBody, jsonContent, z } from '../openapi';
+import { requireAccount } from '../../middleware/session';
+import { StreamParams } from '../../contracts/common';
+import type { Segment } from '../../contracts/stream';
+import { EditStreamBody, StreamEnvelope, StreamSummaryEnvelope } from '../../contracts/stream';
+import { createRouter, errors, jsonBody, jsonContent, z } from '../../openapi';
 import {
   SEGMENTS,
-  createStream,
   editStream,
   endStream,
   getStreamView,
   startStream,
   streamCalendar,
-} from '../services/stream.service';
+} from '../../services/stream.service';
+import type { Router } from '../router';
 
 // keep the contract's segments and the service's list in step
 SEGMENTS satisfies readonly Segment[];
 
 /**
- * The stream itself: planning it under a shop, reading and editing it, its calendar entry,
- * going live and ending. The live room's routes are in stream-stage.routes.ts.
+ * /api/streams/{streamId} itself: reading and editing it, its calendar entry, going live and
+ * ending. The live room's routes are in stage.routes.ts.
  */
-export function streamRoutes() {
+export function streamRootRoutes() {
   const router = createRouter();
+  editStreamRoute(router);
+  streamViewRoute(router);
+  calendarRoute(router);
+  startAndEndRoutes(router);
+  return router;
+}
 
-  router.openapi(
-    createRoute({
-      method: 'post',
-      path: '/shops/{shopId}/streams',
-      tags: ['streams'],
-      summary: 'Plan a stream (owner)',
-      request: { params: ShopParams, body: jsonBody(CreateStreamBody) },
-      responses: {
-        201: jsonContent(StreamSummaryEnvelope, 'The planned stream'),
-        ...errors(
-          'validation_failed',
-          'malformed_json',
-          'unauthenticated',
-          'forbidden',
-          'not_found',
-        ),
-      },
-    }),
-    async (c) => {
-      const user = requireAccount(c);
-      const body = c.req.valid('json');
-      const stream = await createStream(c.var.deps.db, user, c.req.valid('param').shopId, body);
-      return c.json({ stream }, 201);
-    },
-  );
-
+function editStreamRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'patch',
-      path: '/streams/{streamId}',
+      path: '/{streamId}',
       tags: ['streams'],
       summary: 'Edit a stream (owner): everything while scheduled, only the title once live',
       description:
@@ -90,11 +66,13 @@ export function streamRoutes() {
       return c.json({ stream }, 200);
     },
   );
+}
 
+function streamViewRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'get',
-      path: '/streams/{streamId}',
+      path: '/{streamId}',
       tags: ['streams'],
       summary: 'A stream as the watch page shows it (public)',
       request: { params: StreamParams },
@@ -106,11 +84,13 @@ export function streamRoutes() {
     async (c) =>
       c.json({ stream: await getStreamView(c.var.deps.db, c.req.valid('param').streamId) }, 200),
   );
+}
 
+function calendarRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'get',
-      path: '/streams/{streamId}/calendar.ics',
+      path: '/{streamId}/calendar.ics',
       tags: ['streams'],
       summary: 'An add-to-calendar reminder (public)',
       request: { params: StreamParams },
@@ -132,12 +112,14 @@ export function streamRoutes() {
       });
     },
   );
+}
 
+function startAndEndRoutes(router: Router) {
   for (const action of ['start', 'end'] as const) {
     router.openapi(
       createRoute({
         method: 'post',
-        path: `/streams/{streamId}/${action}`,
+        path: `/{streamId}/${action}`,
         tags: ['streams'],
         summary: action === 'start' ? 'Go live (owner)' : 'End the stream (owner)',
         request: { params: StreamParams },
@@ -157,6 +139,4 @@ export function streamRoutes() {
       },
     );
   }
-
-  return router;
 }

@@ -1,38 +1,39 @@
 import { createRoute } from '@hono/zod-openapi';
-import { publicOrigin } from '../http/origin';
-import { visitorKey } from '../http/visitor';
-import { requireAccount, requireUser } from '../middleware/session';
+import { requireAccount } from '../../middleware/session';
 import {
   applyToLead,
   approveLeader,
   changeLeaderRate,
-  monthlyStatement,
-  myMemberships,
-  openLeaderLink,
   setLeaderStatus,
   shopLeaderBoard,
-} from '../services/leader.service';
-import { ShopParams } from '../contracts/common';
+} from '../../services/leader.service';
+import { ShopParams } from '../../contracts/common';
 import {
   LeaderBoard,
   LeaderEnvelope,
   LeaderParams,
   LeaderProfileBody,
-  Memberships,
   RateBody,
-  ReferralClickBody,
-  Statement,
-  StatementQuery,
-} from '../contracts/leader';
-import { createRouter, errors, jsonBody, jsonContent } from '../openapi';
+} from '../../contracts/leader';
+import { createRouter, errors, jsonBody, jsonContent } from '../../openapi';
+import type { Router } from '../router';
 
-export function leaderRoutes() {
+/** /api/shops/{shopId}/leaders…: applying to lead a shop, and the owner's leader board and decisions. */
+export function shopLeaderRoutes() {
   const router = createRouter();
+  applyRoute(router);
+  boardRoute(router);
+  approveRoute(router);
+  declineAndSuspendRoutes(router);
+  changeRateRoute(router);
+  return router;
+}
 
+function applyRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'post',
-      path: '/shops/{shopId}/leaders/apply',
+      path: '/{shopId}/leaders/apply',
       tags: ['leaders'],
       summary: 'Apply to become a leader (团长) of a shop',
       request: {
@@ -54,11 +55,13 @@ export function leaderRoutes() {
       return c.json({ leader }, 201);
     },
   );
+}
 
+function boardRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'get',
-      path: '/shops/{shopId}/leaders',
+      path: '/{shopId}/leaders',
       tags: ['leaders'],
       summary: "The shop's leader board (owner)",
       request: { params: ShopParams },
@@ -76,11 +79,13 @@ export function leaderRoutes() {
       return c.json({ leaders }, 200);
     },
   );
+}
 
+function approveRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'post',
-      path: '/shops/{shopId}/leaders/{leaderId}/approve',
+      path: '/{shopId}/leaders/{leaderId}/approve',
       tags: ['leaders'],
       summary: 'Approve (or reinstate) a leader with a commission rate',
       request: { params: LeaderParams, body: jsonBody(RateBody) },
@@ -101,7 +106,9 @@ export function leaderRoutes() {
       return c.json({ leader }, 200);
     },
   );
+}
 
+function declineAndSuspendRoutes(router: Router) {
   for (const [action, to] of [
     ['decline', 'declined'],
     ['suspend', 'suspended'],
@@ -109,7 +116,7 @@ export function leaderRoutes() {
     router.openapi(
       createRoute({
         method: 'post',
-        path: `/shops/{shopId}/leaders/{leaderId}/${action}`,
+        path: `/{shopId}/leaders/{leaderId}/${action}`,
         tags: ['leaders'],
         summary: action === 'decline' ? 'Decline an application' : 'Suspend an approved leader',
         request: { params: LeaderParams },
@@ -131,11 +138,13 @@ export function leaderRoutes() {
       },
     );
   }
+}
 
+function changeRateRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'patch',
-      path: '/shops/{shopId}/leaders/{leaderId}',
+      path: '/{shopId}/leaders/{leaderId}',
       tags: ['leaders'],
       summary: "Change a leader's rate (new orders only)",
       request: { params: LeaderParams, body: jsonBody(RateBody) },
@@ -156,75 +165,4 @@ export function leaderRoutes() {
       return c.json({ leader }, 200);
     },
   );
-
-  router.openapi(
-    createRoute({
-      method: 'get',
-      path: '/leader/me',
-      tags: ['leaders'],
-      summary: "The signed-in leader's shops, links and numbers",
-      responses: {
-        200: jsonContent(Memberships, 'Memberships'),
-        ...errors('unauthenticated'),
-      },
-    }),
-    async (c) => {
-      const memberships = await myMemberships(c.var.deps.db, requireUser(c), publicOrigin(c));
-      return c.json({ memberships }, 200);
-    },
-  );
-
-  router.openapi(
-    createRoute({
-      method: 'get',
-      path: '/leader/me/statements/{shopId}',
-      tags: ['leaders'],
-      summary: 'A monthly commission statement for one shop',
-      request: {
-        params: ShopParams,
-        query: StatementQuery,
-      },
-      responses: {
-        200: jsonContent(Statement, 'The statement'),
-        ...errors('validation_failed', 'unauthenticated', 'not_found'),
-      },
-    }),
-    async (c) => {
-      const statement = await monthlyStatement(
-        c.var.deps.db,
-        requireUser(c),
-        c.req.valid('param').shopId,
-        c.req.valid('query').month,
-      );
-      return c.json(statement, 200);
-    },
-  );
-
-  router.openapi(
-    createRoute({
-      method: 'post',
-      path: '/referrals/clicks',
-      tags: ['leaders'],
-      summary: 'Record the opening of a per-stream leader link (/live/<id>?ref=<code>)',
-      request: {
-        body: jsonBody(ReferralClickBody),
-      },
-      responses: {
-        204: { description: 'Recorded (or counted once within a minute)' },
-        ...errors('validation_failed'),
-      },
-    }),
-    async (c) => {
-      const { code, streamId } = c.req.valid('json');
-      await openLeaderLink(c.var.deps.db, {
-        code,
-        visitorKey: visitorKey(c),
-        userId: c.var.user?.id ?? null,
-        streamId: streamId ?? null,
-      });
-      return c.body(null, 204);
-    },
-  );
-
-  return router;
 }

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
-import { requireAccount } from '../middleware/session';
-import { StreamParams } from '../contracts/common';
+import { requireAccount } from '../../middleware/session';
+import { StreamParams } from '../../contracts/common';
 import {
   CreateOfferBody,
   EditOfferBody,
@@ -8,17 +8,27 @@ import {
   OfferParams,
   Pinned,
   Unpinned,
-} from '../contracts/offer';
-import { createRouter, errors, jsonBody, jsonContent } from '../openapi';
-import { closeStreamOffer, createOffer, editOffer, pinOffer } from '../services/offer.service';
+} from '../../contracts/offer';
+import { createRouter, errors, jsonBody, jsonContent } from '../../openapi';
+import { closeStreamOffer, createOffer, editOffer, pinOffer } from '../../services/offer.service';
+import type { Router } from '../router';
 
-export function offerRoutes() {
+/** /api/streams/{streamId}/offers…: what a stream sells, pinned and closed by the owner. */
+export function streamOfferRoutes() {
   const router = createRouter();
+  createOfferRoute(router);
+  editOfferRoute(router);
+  pinRoute(router);
+  unpinRoute(router);
+  closeOfferRoute(router);
+  return router;
+}
 
+function createOfferRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'post',
-      path: '/streams/{streamId}/offers',
+      path: '/{streamId}/offers',
       tags: ['offers'],
       summary: 'Put a product on offer in a stream (owner)',
       request: { params: StreamParams, body: jsonBody(CreateOfferBody) },
@@ -44,11 +54,13 @@ export function offerRoutes() {
       return c.json({ offer }, 201);
     },
   );
+}
 
+function editOfferRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'patch',
-      path: '/streams/{streamId}/offers/{offerId}',
+      path: '/{streamId}/offers/{offerId}',
       tags: ['offers'],
       summary:
         'Edit an offer (owner): price, quantity, per-buyer limit; group terms before any order',
@@ -85,11 +97,13 @@ export function offerRoutes() {
       return c.json({ offer }, 200);
     },
   );
+}
 
+function pinRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'post',
-      path: '/streams/{streamId}/offers/{offerId}/pin',
+      path: '/{streamId}/offers/{offerId}/pin',
       tags: ['offers'],
       summary: 'Pin an offer on every viewer’s screen (owner)',
       request: { params: OfferParams },
@@ -104,11 +118,13 @@ export function offerRoutes() {
       return c.json({ pinnedOfferId: offerId }, 200);
     },
   );
+}
 
+function unpinRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'post',
-      path: '/streams/{streamId}/offers/unpin',
+      path: '/{streamId}/offers/unpin',
       tags: ['offers'],
       summary: 'Unpin the pinned offer (owner)',
       request: { params: StreamParams },
@@ -122,11 +138,13 @@ export function offerRoutes() {
       return c.json({ pinnedOfferId: null }, 200);
     },
   );
+}
 
+function closeOfferRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'post',
-      path: '/streams/{streamId}/offers/{offerId}/close',
+      path: '/{streamId}/offers/{offerId}/close',
       tags: ['offers'],
       summary: 'Stop taking orders on an offer (owner)',
       request: { params: OfferParams },
@@ -141,6 +159,4 @@ export function offerRoutes() {
       return c.json({ offer }, 200);
     },
   );
-
-  return router;
 }

@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
-import { WebhookAnswer, WebhookHeaders } from '../contracts/media';
-import { createRouter, errors, jsonContent } from '../openapi';
-import { applyWebhook } from '../services/stream.service';
+import { WebhookAnswer, WebhookHeaders } from '../../contracts/media';
+import { createRouter, errors, jsonContent } from '../../openapi';
+import { applyWebhook } from '../../services/stream.service';
 
 /** LiveKit's webhooks: signed with our API secret, verified before anything is read. */
 export function livekitWebhookRoutes() {

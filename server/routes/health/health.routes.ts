@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { sql } from 'kysely';
-import { Health } from '../contracts/health';
-import { createRouter, jsonContent } from '../openapi';
+import { Health } from '../../contracts/health';
+import { createRouter, jsonContent } from '../../openapi';
 
 /** How long the database may take to answer `select 1` before it counts as down. */
 const DB_CHECK_MS = 2000;

@@ -1,23 +1,31 @@
 import { createRoute } from '@hono/zod-openapi';
-import { requireAccount } from '../middleware/session';
-import { ShopParams } from '../contracts/common';
+import { requireAccount } from '../../middleware/session';
+import { ShopParams } from '../../contracts/common';
 import {
   CreateProductBody,
   EditProductBody,
   ProductEnvelope,
   ProductList,
   ProductParams,
-} from '../contracts/product';
-import { createRouter, errors, jsonBody, jsonContent } from '../openapi';
-import { createProduct, editProduct, listShopProducts } from '../services/product.service';
+} from '../../contracts/product';
+import { createRouter, errors, jsonBody, jsonContent } from '../../openapi';
+import { createProduct, editProduct, listShopProducts } from '../../services/product.service';
+import type { Router } from '../router';
 
-export function productRoutes() {
+/** /api/shops/{shopId}/products…: the shop's catalogue (owner). */
+export function shopProductRoutes() {
   const router = createRouter();
+  createProductRoute(router);
+  listProductsRoute(router);
+  editProductRoute(router);
+  return router;
+}
 
+function createProductRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'post',
-      path: '/shops/{shopId}/products',
+      path: '/{shopId}/products',
       tags: ['products'],
       summary: 'Add a product (owner)',
       request: { params: ShopParams, body: jsonBody(CreateProductBody) },
@@ -36,11 +44,13 @@ export function productRoutes() {
       return c.json({ product }, 201);
     },
   );
+}
 
+function listProductsRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'get',
-      path: '/shops/{shopId}/products',
+      path: '/{shopId}/products',
       tags: ['products'],
       summary: "A shop's products (the owner also sees archived ones)",
       request: { params: ShopParams },
@@ -57,11 +67,13 @@ export function productRoutes() {
         200,
       ),
   );
+}
 
+function editProductRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'patch',
-      path: '/shops/{shopId}/products/{productId}',
+      path: '/{shopId}/products/{productId}',
       tags: ['products'],
       summary: 'Edit or archive a product (owner)',
       request: { params: ProductParams, body: jsonBody(EditProductBody) },
@@ -82,6 +94,4 @@ export function productRoutes() {
       return c.json({ product }, 200);
     },
   );
-
-  return router;
 }

@@ -1,14 +1,20 @@
 import { createRoute } from '@hono/zod-openapi';
-import { requireAccount } from '../middleware/session';
-import { getBlockedWords, setBlockedWords } from '../services/comment.service';
-import { ShopParams } from '../contracts/common';
-import { BlockedWords, PutBlockedWordsBody } from '../contracts/shop';
-import { createRouter, errors, jsonBody, jsonContent } from '../openapi';
+import { requireAccount } from '../../middleware/session';
+import { getBlockedWords, setBlockedWords } from '../../services/comment.service';
+import { ShopParams } from '../../contracts/common';
+import { BlockedWords, PutBlockedWordsBody } from '../../contracts/shop';
+import { createRouter, errors, jsonBody, jsonContent } from '../../openapi';
+import type { Router } from '../router';
 
-/** The shop-wide list of words comments may not contain (owner only). */
-export function moderationRoutes() {
+/** /api/shops/{shopId}/blocked-words: the shop-wide list of words comments may not contain (owner only). */
+export function shopBlockedWordRoutes() {
   const router = createRouter();
+  getBlockedWordsRoute(router);
+  putBlockedWordsRoute(router);
+  return router;
+}
 
+function getBlockedWordsRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'get',
@@ -27,7 +33,9 @@ export function moderationRoutes() {
       return c.json({ words }, 200);
     },
   );
+}
 
+function putBlockedWordsRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'put',
@@ -51,6 +59,4 @@ export function moderationRoutes() {
       return c.json({ words }, 200);
     },
   );
-
-  return router;
 }

@@ -1,12 +1,13 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { AppEnv } from '../context';
-import { AppError } from '../errors';
-import { requireUser } from '../middleware/session';
-import { ImageBytes, UploadParams, Uploaded } from '../contracts/upload';
-import { createRouter, errors, jsonContent, z } from '../openapi';
-import { IMAGE_TYPES, MAX_IMAGE_BYTES, readImage, storeImage } from '../services/upload.service';
+import type { AppEnv } from '../../context';
+import { AppError } from '../../errors';
+import { requireUser } from '../../middleware/session';
+import { ImageBytes, UploadParams, Uploaded } from '../../contracts/upload';
+import { createRouter, errors, jsonContent, z } from '../../openapi';
+import { IMAGE_TYPES, MAX_IMAGE_BYTES, readImage, storeImage } from '../../services/upload.service';
+import type { Router } from '../router';
 
 const UPLOAD_PATH = '/api/uploads';
 
@@ -24,11 +25,11 @@ export function exceptImageUpload(
 
 const imageTypes = new Set(Object.values(IMAGE_TYPES));
 
+/** /api/uploads…: photos, uploaded as raw bytes and served back. */
 export function uploadRoutes() {
   const router = createRouter();
-
   router.use(
-    '/uploads',
+    '/',
     bodyLimit({
       maxSize: MAX_IMAGE_BYTES,
       onError: () => {
@@ -37,10 +38,16 @@ export function uploadRoutes() {
     }),
   );
 
+  uploadRoute(router);
+  readUploadRoute(router);
+  return router;
+}
+
+function uploadRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'post',
-      path: '/uploads',
+      path: '/',
       tags: ['uploads'],
       summary: 'Upload a photo (JPEG, PNG or WebP, at most 5 MB) as the raw request body',
       description:
@@ -71,11 +78,13 @@ export function uploadRoutes() {
       return c.json({ url }, 201);
     },
   );
+}
 
+function readUploadRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'get',
-      path: '/uploads/{name}',
+      path: '/{name}',
       tags: ['uploads'],
       summary: 'An uploaded photo',
       request: { params: UploadParams },
@@ -96,6 +105,4 @@ export function uploadRoutes() {
       return c.body(new Uint8Array(bytes), 200);
     },
   );
-
-  return router;
 }

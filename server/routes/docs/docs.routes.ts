@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { getAbsoluteFSPath } from 'swagger-ui-dist';
-import type { AppEnv } from '../context';
+import type { AppEnv } from '../../context';
 
 // A readable reference page for /api/openapi.json, served from the swagger-ui-dist package
 // so it works without any CDN.

@@ -1,12 +1,19 @@
 import { createRoute } from '@hono/zod-openapi';
-import { requireAccount } from '../middleware/session';
-import { createShop, getPublicShop } from '../services/shop.service';
-import { CreateShopBody, ShopEnvelope, ShopPage, SlugParams } from '../contracts/shop';
-import { createRouter, errors, jsonBody, jsonContent } from '../openapi';
+import { requireAccount } from '../../middleware/session';
+import { createShop, getPublicShop } from '../../services/shop.service';
+import { CreateShopBody, ShopEnvelope, ShopPage, SlugParams } from '../../contracts/shop';
+import { createRouter, errors, jsonBody, jsonContent } from '../../openapi';
+import type { Router } from '../router';
 
-export function shopRoutes() {
+/** /api/shops itself: opening a shop, and a shop's public page by its slug. */
+export function shopRootRoutes() {
   const router = createRouter();
+  openShopRoute(router);
+  publicShopRoute(router);
+  return router;
+}
 
+function openShopRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'post',
@@ -31,7 +38,9 @@ export function shopRoutes() {
       return c.json({ shop }, 201);
     },
   );
+}
 
+function publicShopRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'get',
@@ -46,6 +55,4 @@ export function shopRoutes() {
     }),
     async (c) => c.json(await getPublicShop(c.var.deps.db, c.req.valid('param').slug), 200),
   );
-
-  return router;
 }

@@ -1,14 +1,14 @@
 import { Hono } from 'hono';
-import type { AppEnv } from '../context';
-import { openLeaderLink } from '../services/leader.service';
-import { visitorKey } from '../http/visitor';
+import type { AppEnv } from '../../context';
+import { openLeaderLink } from '../../services/leader.service';
+import { visitorKey } from '../../http/visitor';
 
 /**
  * GET /s/<code>: a leader's shop link. Records the click server-side (once per visitor per
  * minute) and sends the visitor to the shop's live stream, or to the shop page (with its next
  * stream) when nothing is live. The code travels on as ?ref= so the order can carry it too.
  */
-export function referralRoutes() {
+export function shortLinkRoutes() {
   const router = new Hono<AppEnv>();
   router.get('/:code', async (c) => {
     const code = c.req.param('code');

@@ -1,10 +1,11 @@
 import { createRoute } from '@hono/zod-openapi';
-import { createGuest, logIn, signUp } from '../services/auth.service';
-import { invalidateSession } from '../services/session.service';
-import { clearSessionCookie, startSession } from '../middleware/session';
-import { rateLimit } from '../middleware/edge';
-import { GuestBody, LoginBody, SignupBody, UserEnvelope } from '../contracts/auth';
-import { createRouter, errors, jsonBody, jsonContent } from '../openapi';
+import { createGuest, logIn, signUp } from '../../services/auth.service';
+import { invalidateSession } from '../../services/session.service';
+import { clearSessionCookie, startSession } from '../../middleware/session';
+import { rateLimit } from '../../middleware/edge';
+import { GuestBody, LoginBody, SignupBody, UserEnvelope } from '../../contracts/auth';
+import { createRouter, errors, jsonBody, jsonContent } from '../../openapi';
+import type { Router } from '../router';
 
 const bodyErrors = [
   'malformed_json',
@@ -14,6 +15,7 @@ const bodyErrors = [
   'payload_too_large',
 ] as const;
 
+/** /api/auth/…: signing up, in (also as a guest) and out; the first three are rate limited. */
 export function authRoutes() {
   const router = createRouter();
   const limited = rateLimit({
@@ -25,6 +27,14 @@ export function authRoutes() {
   router.use('/login', limited);
   router.use('/guest', limited);
 
+  signupRoute(router);
+  loginRoute(router);
+  guestRoute(router);
+  logoutRoute(router);
+  return router;
+}
+
+function signupRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'post',
@@ -43,7 +53,9 @@ export function authRoutes() {
       return c.json({ user }, 201);
     },
   );
+}
 
+function loginRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'post',
@@ -63,7 +75,9 @@ export function authRoutes() {
       return c.json({ user }, 200);
     },
   );
+}
 
+function guestRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'post',
@@ -83,7 +97,9 @@ export function authRoutes() {
       return c.json({ user }, 201);
     },
   );
+}
 
+function logoutRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'post',
@@ -101,6 +117,4 @@ export function authRoutes() {
       return c.body(null, 204);
     },
   );
-
-  return router;
 }

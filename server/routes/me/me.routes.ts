@@ -1,15 +1,23 @@
 import { createRoute } from '@hono/zod-openapi';
-import { requireAccount, requireUser } from '../middleware/session';
-import { UserEnvelope } from '../contracts/auth';
-import { OrderList } from '../contracts/order';
-import { MyShops } from '../contracts/shop';
-import { listMyOrders } from '../services/order-query.service';
-import { listMyShops } from '../services/stream.service';
-import { createRouter, errors, jsonContent } from '../openapi';
+import { requireAccount, requireUser } from '../../middleware/session';
+import { UserEnvelope } from '../../contracts/auth';
+import { OrderList } from '../../contracts/order';
+import { MyShops } from '../../contracts/shop';
+import { listMyOrders } from '../../services/order-query.service';
+import { listMyShops } from '../../services/stream.service';
+import { createRouter, errors, jsonContent } from '../../openapi';
+import type { Router } from '../router';
 
 /** Everything under /api/me: the signed-in user, their orders, the shops they own. */
 export function meRoutes() {
   const router = createRouter();
+  meRoute(router);
+  myOrdersRoute(router);
+  myShopsRoute(router);
+  return router;
+}
+
+function meRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'get',
@@ -23,7 +31,9 @@ export function meRoutes() {
     }),
     (c) => c.json({ user: requireUser(c) }, 200),
   );
+}
 
+function myOrdersRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'get',
@@ -37,7 +47,9 @@ export function meRoutes() {
     }),
     async (c) => c.json({ orders: await listMyOrders(c.var.deps.db, requireUser(c)) }, 200),
   );
+}
 
+function myShopsRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'get',
@@ -54,6 +66,4 @@ export function meRoutes() {
       return c.json({ shops: await listMyShops(c.var.deps.db, user) }, 200);
     },
   );
-
-  return router;
 }

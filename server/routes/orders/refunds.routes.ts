@@ -1,32 +1,32 @@
 import { createRoute } from '@hono/zod-openapi';
-import { requireAccount, requireUser } from '../middleware/session';
-import { OrderParams, ShopParams } from '../contracts/common';
+import { requireAccount, requireUser } from '../../middleware/session';
+import { OrderParams } from '../../contracts/common';
 import {
   DeclineRefundBody,
   OrderDetailEnvelope,
   RefundBody,
   RefundDeclined,
   RefundRequestBody,
-  RefundRequestList,
   RefundRequestOpened,
-  RefundRequestsQuery,
-} from '../contracts/order';
-import { createRouter, errors, jsonBody, jsonContent } from '../openapi';
-import {
-  cancelOrder,
-  declineRefund,
-  listRefunds,
-  refundOrder,
-  requestRefund,
-} from '../services/after-sales.service';
+} from '../../contracts/order';
+import { createRouter, errors, jsonBody, jsonContent } from '../../openapi';
+import { declineRefund, refundOrder, requestRefund } from '../../services/after-sales.service';
+import type { Router } from '../router';
 
-export function refundRoutes() {
+/** /api/orders/{orderId}/refund…: a buyer asks for a refund; the owner refunds or declines. */
+export function orderRefundRoutes() {
   const router = createRouter();
+  requestRefundRoute(router);
+  refundRoute(router);
+  declineRefundRoute(router);
+  return router;
+}
 
+function requestRefundRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'post',
-      path: '/orders/{orderId}/refund-requests',
+      path: '/{orderId}/refund-requests',
       tags: ['refunds'],
       summary: 'Ask for a refund (buyer), with a reason and optionally a photo',
       request: {
@@ -54,11 +54,13 @@ export function refundRoutes() {
       return c.json({ refundRequest }, 201);
     },
   );
+}
 
+function refundRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'post',
-      path: '/orders/{orderId}/refund',
+      path: '/{orderId}/refund',
       tags: ['refunds'],
       summary: 'Refund an order (owner); units return if not yet picked up',
       request: {
@@ -84,11 +86,13 @@ export function refundRoutes() {
       return c.json({ order }, 200);
     },
   );
+}
 
+function declineRefundRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'post',
-      path: '/orders/{orderId}/refund/decline',
+      path: '/{orderId}/refund/decline',
       tags: ['refunds'],
       summary: 'Decline the open refund request (owner), with a note',
       request: { params: OrderParams, body: jsonBody(DeclineRefundBody) },
@@ -114,54 +118,4 @@ export function refundRoutes() {
         200,
       ),
   );
-
-  router.openapi(
-    createRoute({
-      method: 'post',
-      path: '/orders/{orderId}/cancel',
-      tags: ['orders'],
-      summary: 'Cancel my order before pickup (buyer)',
-      request: { params: OrderParams },
-      responses: {
-        200: jsonContent(OrderDetailEnvelope, 'Cancelled'),
-        ...errors('unauthenticated', 'not_found', 'invalid_transition'),
-      },
-    }),
-    async (c) =>
-      c.json(
-        { order: await cancelOrder(c.var.deps, requireUser(c), c.req.valid('param').orderId) },
-        200,
-      ),
-  );
-
-  router.openapi(
-    createRoute({
-      method: 'get',
-      path: '/shops/{shopId}/refund-requests',
-      tags: ['refunds'],
-      summary: "The shop's refund requests with their age (owner)",
-      request: {
-        params: ShopParams,
-        query: RefundRequestsQuery,
-      },
-      responses: {
-        200: jsonContent(RefundRequestList, 'Requests'),
-        ...errors('unauthenticated', 'forbidden', 'not_found'),
-      },
-    }),
-    async (c) =>
-      c.json(
-        {
-          refundRequests: await listRefunds(
-            c.var.deps.db,
-            requireAccount(c),
-            c.req.valid('param').shopId,
-            c.req.valid('query').status ?? 'all',
-          ),
-        },
-        200,
-      ),
-  );
-
-  return router;
 }

@@ -1,24 +1,32 @@
 import { createRoute } from '@hono/zod-openapi';
-import { requireAccount } from '../middleware/session';
-import { ShopParams } from '../contracts/common';
+import { requireAccount } from '../../middleware/session';
+import { ShopParams } from '../../contracts/common';
 import {
   OrderDetailEnvelope,
   PickupBody,
   PickupPointList,
   PickupPointParams,
   PrepareList,
-} from '../contracts/order';
-import { createRouter, errors, jsonBody, jsonContent } from '../openapi';
-import { redeemPickup, toPrepare } from '../services/after-sales.service';
-import { listPickupPoints } from '../services/order-query.service';
+} from '../../contracts/order';
+import { createRouter, errors, jsonBody, jsonContent } from '../../openapi';
+import { redeemPickup, toPrepare } from '../../services/after-sales.service';
+import { listPickupPoints } from '../../services/order-query.service';
+import type { Router } from '../router';
 
-export function pickupRoutes() {
+/** /api/shops/{shopId}/pickups and /pickup-points…: handing orders out, and what each point has to prepare. */
+export function shopPickupRoutes() {
   const router = createRouter();
+  redeemPickupRoute(router);
+  pickupPointsRoute(router);
+  prepareRoute(router);
+  return router;
+}
 
+function redeemPickupRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'post',
-      path: '/shops/{shopId}/pickups',
+      path: '/{shopId}/pickups',
       tags: ['pickup'],
       summary: 'Hand out an order by its pickup code (owner, or the leader at their point)',
       description: 'The order becomes picked_up and paid (pay at pickup).',
@@ -48,11 +56,13 @@ export function pickupRoutes() {
       return c.json({ order }, 200);
     },
   );
+}
 
+function pickupPointsRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'get',
-      path: '/shops/{shopId}/pickup-points',
+      path: '/{shopId}/pickup-points',
       tags: ['pickup'],
       summary: "The shop's pickup points: the shop itself and its approved leaders' points",
       request: { params: ShopParams },
@@ -67,11 +77,13 @@ export function pickupRoutes() {
         200,
       ),
   );
+}
 
+function prepareRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'get',
-      path: '/shops/{shopId}/pickup-points/{pickupPointId}/prepare',
+      path: '/{shopId}/pickup-points/{pickupPointId}/prepare',
       tags: ['pickup'],
       summary: 'What to pack for whom at a pickup point today (printable)',
       description:
@@ -88,6 +100,4 @@ export function pickupRoutes() {
       return c.json(await toPrepare(c.var.deps.db, requireAccount(c), shopId, pickupPointId), 200);
     },
   );
-
-  return router;
 }

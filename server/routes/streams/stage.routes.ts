@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
-import { requireAccount, requireUser } from '../middleware/session';
-import { StreamParams } from '../contracts/common';
+import { requireAccount, requireUser } from '../../middleware/session';
+import { StreamParams } from '../../contracts/common';
 import {
   CohostAccepted,
   CohostBody,
@@ -13,8 +13,8 @@ import {
   StreamUserParams,
   Studio,
   TokenBody,
-} from '../contracts/stream';
-import { createRouter, errors, jsonBody, jsonContent } from '../openapi';
+} from '../../contracts/stream';
+import { createRouter, errors, jsonBody, jsonContent } from '../../openapi';
 import {
   acceptCohost,
   getMyStage,
@@ -24,19 +24,31 @@ import {
   removeStreamParticipant,
   revokeCohostStage,
   setSegment,
-} from '../services/stream.service';
+} from '../../services/stream.service';
+import type { Router } from '../router';
 
 /**
  * /api/streams/{streamId}/… of the live room: the studio, media tokens, the segment, and
- * who is on stage (co-hosts, removals). The stream itself is in stream.routes.ts.
+ * who is on stage (co-hosts, removals). The stream itself is in streams.routes.ts.
  */
 export function streamStageRoutes() {
   const router = createRouter();
+  studioRoute(router);
+  myStageRoute(router);
+  tokenRoute(router);
+  segmentRoute(router);
+  inviteCohostRoute(router);
+  acceptCohostRoute(router);
+  revokeCohostRoute(router);
+  removeParticipantRoute(router);
+  return router;
+}
 
+function studioRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'get',
-      path: '/streams/{streamId}/studio',
+      path: '/{streamId}/studio',
       tags: ['streams'],
       summary: "The owner's studio view: the stream and its segment history",
       request: { params: StreamParams },
@@ -50,11 +62,13 @@ export function streamStageRoutes() {
       return c.json(await getStudio(c.var.deps.db, user, c.req.valid('param').streamId), 200);
     },
   );
+}
 
+function myStageRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'get',
-      path: '/streams/{streamId}/me',
+      path: '/{streamId}/me',
       tags: ['streams'],
       summary: 'My place in a stream: owner, co-host invitation, removed',
       request: { params: StreamParams },
@@ -68,11 +82,13 @@ export function streamStageRoutes() {
       return c.json(await getMyStage(c.var.deps.db, user, c.req.valid('param').streamId), 200);
     },
   );
+}
 
+function tokenRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'post',
-      path: '/streams/{streamId}/token',
+      path: '/{streamId}/token',
       tags: ['streams'],
       summary: 'A LiveKit token: host for the owner or an accepted co-host, otherwise viewer',
       request: {
@@ -102,11 +118,13 @@ export function streamStageRoutes() {
       return c.json(answer, 200);
     },
   );
+}
 
+function segmentRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'post',
-      path: '/streams/{streamId}/segment',
+      path: '/{streamId}/segment',
       tags: ['streams'],
       summary: 'Label the current segment (owner); null clears it',
       request: {
@@ -127,11 +145,13 @@ export function streamStageRoutes() {
       );
     },
   );
+}
 
+function inviteCohostRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'post',
-      path: '/streams/{streamId}/cohosts',
+      path: '/{streamId}/cohosts',
       tags: ['streams'],
       summary: 'Invite a user on stage (owner)',
       request: { params: StreamParams, body: jsonBody(CohostBody) },
@@ -154,11 +174,13 @@ export function streamStageRoutes() {
       return c.json({ cohost: { userId, status: 'invited' as const } }, 201);
     },
   );
+}
 
+function acceptCohostRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'post',
-      path: '/streams/{streamId}/cohosts/accept',
+      path: '/{streamId}/cohosts/accept',
       tags: ['streams'],
       summary: 'Accept an invitation on stage (the invited user)',
       request: { params: StreamParams },
@@ -172,11 +194,13 @@ export function streamStageRoutes() {
       return c.json(await acceptCohost(c.var.deps, user, c.req.valid('param').streamId), 200);
     },
   );
+}
 
+function revokeCohostRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'post',
-      path: '/streams/{streamId}/cohosts/{userId}/revoke',
+      path: '/{streamId}/cohosts/{userId}/revoke',
       tags: ['streams'],
       summary: 'Take the stage back from a co-host (owner)',
       request: { params: StreamUserParams },
@@ -191,11 +215,13 @@ export function streamStageRoutes() {
       return c.json(await revokeCohostStage(c.var.deps, user, streamId, userId), 200);
     },
   );
+}
 
+function removeParticipantRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'post',
-      path: '/streams/{streamId}/participants/{userId}/remove',
+      path: '/{streamId}/participants/{userId}/remove',
       tags: ['streams'],
       summary: 'Remove someone from the stream for good (owner)',
       request: { params: StreamUserParams },
@@ -211,6 +237,4 @@ export function streamStageRoutes() {
       return c.body(null, 204);
     },
   );
-
-  return router;
 }

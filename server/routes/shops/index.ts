@@ -1,0 +1,24 @@
+import { createRouter } from '../../openapi';
+import { shopBlockedWordRoutes } from './blocked-words.routes';
+import { shopLeaderInviteRoutes } from './leader-invites.routes';
+import { shopLeaderRoutes } from './leaders.routes';
+import { shopOrderRoutes } from './orders.routes';
+import { shopPickupRoutes } from './pickups.routes';
+import { shopProductRoutes } from './products.routes';
+import { shopRefundRequestRoutes } from './refund-requests.routes';
+import { shopRootRoutes } from './shops.routes';
+import { shopStreamRoutes } from './streams.routes';
+
+/** Everything under /api/shops: one file per resource after /{shopId}/ (leaders.routes.ts is /{shopId}/leaders…). */
+export function shopRoutes() {
+  return createRouter()
+    .route('/', shopRootRoutes())
+    .route('/', shopBlockedWordRoutes())
+    .route('/', shopLeaderRoutes())
+    .route('/', shopLeaderInviteRoutes())
+    .route('/', shopStreamRoutes())
+    .route('/', shopOrderRoutes())
+    .route('/', shopProductRoutes())
+    .route('/', shopPickupRoutes())
+    .route('/', shopRefundRequestRoutes());
+}

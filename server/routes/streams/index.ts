@@ -1,0 +1,18 @@
+import { createRouter } from '../../openapi';
+import { streamOfferRoutes } from './offers.routes';
+import { streamOrderRoutes } from './orders.routes';
+import { streamPickupPointRoutes } from './pickup-points.routes';
+import { streamStageRoutes } from './stage.routes';
+import { streamStatsRoutes } from './stats.routes';
+import { streamRootRoutes } from './streams.routes';
+
+/** Everything under /api/streams: one file per resource after /{streamId}/ (offers.routes.ts is /{streamId}/offers…). */
+export function streamRoutes() {
+  return createRouter()
+    .route('/', streamRootRoutes())
+    .route('/', streamStageRoutes())
+    .route('/', streamOrderRoutes())
+    .route('/', streamOfferRoutes())
+    .route('/', streamPickupPointRoutes())
+    .route('/', streamStatsRoutes());
+}
