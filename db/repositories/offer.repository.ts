@@ -180,3 +180,9 @@ export async function updateOfferTerms(
   }
   return query.returningAll().executeTakeFirst();
 }
+
+/** Offers by id (the outbox sweep re-reads the stock of orders it announces late). */
+export async function findOffersByIds(db: Database, ids: string[]): Promise<OfferRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('offers').selectAll().where('id', 'in', ids).execute();
+}

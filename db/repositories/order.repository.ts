@@ -1,9 +1,9 @@
-import { sql, type RawBuilder, type Transaction } from 'kysely';
-import type { OfferStatus } from '../../server/contracts/offer';
-import type { OfferUpdatePayload, OrderNewPayload } from '../../server/contracts/realtime';
+import { sql, type Transaction } from 'kysely';
 import type { Database } from '../database';
 import type { DB } from '../schema';
 import type { NewOrderRow, OrderRow, OrderState } from '../commerce.schema';
+import type { LedgerEntry } from './commission.repository';
+import type { OutboxEvent, OutboxRow } from './outbox.repository';
 
 /** What placing an order needs to know about an offer, its stream and its shop. */
 export interface OfferForOrderRow {
@@ -115,43 +115,6 @@ export async function findOfferForBuyer(
         .as('last_click_leader_id'),
     ])
     .executeTakeFirst();
-}
-
-export interface TakenStock {
-  quantity: number;
-  remaining: number;
-  group_min: number | null;
-  group_reached_at: Date | null;
-}
-
-/**
- * The one conditional update that keeps an offer from being oversold: it takes `units`
- * only while that many remain and the offer is open. It also takes the offer's row lock, so
- * everything else this transaction does for the offer (per-buyer limit, group threshold) is
- * serialised with every other order on it. Null: not enough left, or the offer is closed.
- */
-export async function takeStock(
-  trx: Transaction<DB>,
-  offerId: string,
-  units: number,
-): Promise<TakenStock | null> {
-  const row = await trx
-    .updateTable('offers')
-    .set({ remaining: sql<number>`remaining - ${units}` })
-    .where('id', '=', offerId)
-    .where('remaining', '>=', units)
-    .where('closed_at', 'is', null)
-    .where('group_failed_at', 'is', null)
-    .where((eb) =>
-      eb.or([
-        eb('group_deadline', 'is', null),
-        eb('group_reached_at', 'is not', null),
-        eb('group_deadline', '>', sql<Date>`now()`),
-      ]),
-    )
-    .returning(['quantity', 'remaining', 'group_min', 'group_reached_at'])
-    .executeTakeFirst();
-  return row ?? null;
 }
 
 /** Puts units back on an offer (cancel or refund before pickup). */
@@ -277,10 +240,6 @@ export async function cancelPendingGroupOrders(
     .where('state', '=', 'pending_group')
     .returningAll()
     .execute();
-}
-
-export async function insertOrder(trx: Transaction<DB>, order: NewOrderRow): Promise<OrderRow> {
-  return trx.insertInto('orders').values(order).returningAll().executeTakeFirstOrThrow();
 }
 
 export async function findOrderByIdempotencyKey(
@@ -439,117 +398,102 @@ export function isUniqueViolation(err: unknown, constraint: string): boolean {
   );
 }
 
-/** What the one-statement order needs beyond the order row itself. */
-export interface SimpleOrderInput {
-  order: Omit<NewOrderRow, 'state' | 'confirmed_at'> & { id: string };
-  /** The buyer's name as the room sees it (masked). */
-  buyerName: string;
+/** The offer as the order's statement left it: what the room is told about its stock. */
+export interface OfferStock {
+  quantity: number;
+  remaining: number;
+  group_min: number | null;
+  group_reached_at: Date | null;
 }
 
-export interface SimpleOrderResult {
-  order: OrderRow;
-  events: { id: number; stream_id: string; event: string; payload: unknown }[];
-}
-
-function isOutboxEvent(
-  v: unknown,
-): v is { id: number; stream_id: string; event: string; payload: unknown } {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    'id' in v &&
-    typeof v.id === 'number' &&
-    'stream_id' in v &&
-    typeof v.stream_id === 'string' &&
-    'event' in v &&
-    typeof v.event === 'string' &&
-    'payload' in v
-  );
-}
+/** An order as placeOrder builds it: every value known before the statement runs. */
+export type PlacedOrderRow = Omit<
+  NewOrderRow,
+  'state' | 'confirmed_at' | 'created_at' | 'leader_id' | 'commission_cents'
+> & {
+  id: string;
+  created_at: Date;
+  leader_id: string | null;
+  commission_cents: number;
+};
 
 /**
- * `jsonb_build_object` over exactly the fields of a contract type: a renamed, missing or
- * extra field is a type error here, like in the TypeScript builders of the other events.
+ * The one writer of a new order, as ONE statement, so an offer's row is locked for a single
+ * round trip even in a flash sale: the conditional stock update that never oversells (units
+ * are taken only while that many remain and the offer is open), the order, its ledger
+ * entries and its outbox events, written together or not at all. Everything but the stock
+ * is computed by the caller (order.service.ts); the only rule here is the data's own: an
+ * order on a group that has not formed waits for it. Null: the stock or the offer's state
+ * refused it.
  */
-function jsonbObject<T>(fields: { [K in keyof T]: RawBuilder<T[K]> }): RawBuilder<T> {
-  const pairs: RawBuilder<unknown>[] = [];
-  for (const key in fields) pairs.push(sql`${sql.lit(key)}::text, ${fields[key]}`);
-  return sql<T>`jsonb_build_object(${sql.join(pairs)})`;
-}
-
-/**
- * The payloads of the one-statement order, which only the statement itself can know
- * (the stock left, the order's time): the same shapes `orderNew` and `offerUpdate` build in
- * server/contracts/realtime.ts, checked against their types, and parsed by their schemas
- * again before anything is published (outbox.service.ts).
- */
-function simpleOrderEvents(buyerName: string) {
-  const orderNew = jsonbObject<OrderNewPayload>({
-    streamId: sql`placed.stream_id`,
-    offerId: sql`placed.offer_id`,
-    orderId: sql`placed.id`,
-    buyerName: sql`${buyerName}::text`,
-    productName: sql`placed.product_name`,
-    quantity: sql`placed.quantity`,
-    createdAt: sql`to_char(placed.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
-  });
-  // no group on this path: groupCount is 0, and the offer is open until its last unit goes
-  const offerUpdate = jsonbObject<OfferUpdatePayload>({
-    streamId: sql`placed.stream_id`,
-    offerId: sql`placed.offer_id`,
-    remaining: sql`taken.remaining`,
-    groupCount: sql`0`,
-    status: sql<OfferStatus>`case when taken.remaining = 0 then 'sold_out' else 'open' end`,
-  });
-  return sql`('order:new', ${orderNew}), ('offer:update', ${offerUpdate})`;
-}
-
-/**
- * An order on an offer with no group, as ONE statement (so one round trip while the offer's
- * row is locked; a per-buyer limit is checked before it, see placeOrder): the conditional
- * stock update, the order, its pending commission and its two outbox events are written
- * together or not at all. Null when the stock or the offer's state refused it.
- */
-export async function placeSimpleOrder(
-  db: Database,
-  input: SimpleOrderInput,
-): Promise<SimpleOrderResult | null> {
-  const o = input.order;
-  const result = await sql<OrderRow & { events: unknown }>`
+export async function writeOrder(
+  db: Database | Transaction<DB>,
+  order: PlacedOrderRow,
+  ledger: readonly LedgerEntry[],
+  events: readonly OutboxEvent[],
+): Promise<{ order: OrderRow; offer: OfferStock; outbox: OutboxRow[] } | null> {
+  const o = order;
+  const ledgerCte = ledger.length
+    ? sql`, ledger as (
+      insert into commission_ledger (leader_id, shop_id, order_id, bucket, amount_cents, reason)
+      select v.* from placed, (values ${sql.join(
+        ledger.map(
+          (e) =>
+            sql`(${e.leader_id}::uuid, ${e.shop_id}::uuid, ${e.order_id}::uuid, ${e.bucket}::text,
+              ${e.amount_cents}::int, ${e.reason}::text)`,
+        ),
+      )}) as v(leader_id, shop_id, order_id, bucket, amount_cents, reason)
+    )`
+    : sql``;
+  const eventsCte = events.length
+    ? sql`, events as (
+      insert into commerce_outbox (stream_id, event, payload)
+      select v.stream_id, v.event, v.payload from placed, (values ${sql.join(
+        events.map(
+          (e) => sql`(${e.stream_id}::uuid, ${e.event}::text, ${JSON.stringify(e.payload)}::jsonb)`,
+        ),
+      )}) as v(stream_id, event, payload)
+      returning id, stream_id, event, payload
+    )`
+    : sql``;
+  const result = await sql<OrderRow & { offer: OfferStock; outbox: OutboxRow[] | null }>`
     with taken as (
       update offers set remaining = remaining - ${o.quantity}
       where id = ${o.offer_id} and remaining >= ${o.quantity}
-        and closed_at is null and group_failed_at is null and group_min is null
-      returning remaining
+        and closed_at is null and group_failed_at is null
+        and (group_deadline is null or group_reached_at is not null or group_deadline > now())
+      returning quantity, remaining, group_min, group_reached_at
     ), placed as (
       insert into orders (id, shop_id, stream_id, offer_id, buyer_id, product_name,
         unit_price_cents, quantity, total_cents, state, confirmed_at, phone, pickup_leader_id,
-        pickup_code, leader_id, commission_rate, commission_cents, idempotency_key, request_hash)
+        pickup_code, leader_id, commission_rate, commission_cents, idempotency_key, request_hash,
+        created_at)
       select ${o.id}, ${o.shop_id}, ${o.stream_id}, ${o.offer_id}, ${o.buyer_id},
-        ${o.product_name}, ${o.unit_price_cents}, ${o.quantity}, ${o.total_cents}, 'confirmed',
-        now(), ${o.phone}, ${o.pickup_leader_id ?? null}, ${o.pickup_code}, ${o.leader_id ?? null},
+        ${o.product_name}, ${o.unit_price_cents}, ${o.quantity}, ${o.total_cents},
+        case when waits then 'pending_group' else 'confirmed' end,
+        case when waits then null else ${o.created_at}::timestamptz end,
+        ${o.phone}, ${o.pickup_leader_id ?? null}, ${o.pickup_code}, ${o.leader_id ?? null},
         ${o.commission_rate ?? null}::numeric, ${o.commission_cents ?? 0},
-        ${o.idempotency_key ?? null}, ${o.request_hash ?? null}
-      from taken
+        ${o.idempotency_key ?? null}, ${o.request_hash ?? null}, ${o.created_at}::timestamptz
+      from taken, lateral (select taken.group_min is not null and taken.group_reached_at is null
+        and taken.quantity - taken.remaining < taken.group_min as waits) as g
       returning *
-    ), ledger as (
-      insert into commission_ledger (leader_id, shop_id, order_id, bucket, amount_cents, reason)
-      select leader_id, shop_id, id, 'pending', commission_cents, 'order'
-      from placed where leader_id is not null and commission_cents > 0
-    ), events as (
-      insert into commerce_outbox (stream_id, event, payload)
-      select placed.stream_id, e.event, e.payload
-      from placed, taken, lateral (values ${simpleOrderEvents(input.buyerName)}) as e(event, payload)
-      returning id, stream_id, event, payload
-    )
-    select placed.*, (select json_agg(events order by events.id) from events) as events
+    )${ledgerCte}${eventsCte}
+    select placed.*,
+      (select json_build_object('quantity', quantity, 'remaining', remaining,
+        'group_min', group_min, 'group_reached_at', group_reached_at) from taken) as offer,
+      ${events.length ? sql`(select json_agg(events order by events.id) from events)` : sql`null`} as outbox
     from placed
   `.execute(db);
   const row = result.rows[0];
   if (!row) return null;
-  const { events, ...order } = row;
+  const { offer, outbox, ...placed } = row;
   return {
-    order,
-    events: Array.isArray(events) ? events.filter(isOutboxEvent) : [],
+    order: placed,
+    offer: {
+      ...offer,
+      group_reached_at: offer.group_reached_at ? new Date(offer.group_reached_at) : null,
+    },
+    outbox: outbox ?? [],
   };
 }

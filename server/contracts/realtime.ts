@@ -148,8 +148,8 @@ export const UserRemovePayload = z.strictObject({ userId: z.uuid() });
 export const AckError = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 export type AckError = z.infer<typeof AckError>;
 
-// One builder per commerce event: the services, the outbox and the one-statement order all
-// announce through these.
+// One builder per commerce event: every service that announces a change, and the outbox
+// sweep, build the payload through these.
 
 /** An offer's stock and standing, as every `offer:update` tells it. */
 export interface OfferState {

@@ -21,7 +21,7 @@ import {
 import type { AppDeps } from '../context';
 import { AppError } from '../errors';
 import type { User } from './auth.service';
-import { ledgerOnPickup, ledgerOnReverse } from './commission.service';
+import { ledgerOnPickup, ledgerOnReverse } from '../rules/commission';
 import { assertPickupStaff, assertShopOwner } from './order-query.service';
 import { dayIn, isOverdue, SHOP_TIME_ZONE } from '../rules/pickup';
 import { offerStatus } from '../rules/offer';

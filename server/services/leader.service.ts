@@ -2,7 +2,6 @@ import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { inSavepoint, type Database } from '../../db/database';
 import type { LeaderRow } from '../../db/schema';
 import {
-  findLastClick,
   findLeader,
   findLeaderByCode,
   insertLeaderUnlessApplied,
@@ -19,12 +18,10 @@ import {
 } from '../../db/repositories/leader.repository';
 import { findShopById, listShopStreams } from '../../db/repositories/shop.repository';
 import { AppError } from '../errors';
+import { CLICK_DEDUPE_SECONDS } from './attribution.service';
 import { maskName } from '../rules/names';
 import type { User } from './auth.service';
 import type { Leader, LeaderStats, Membership } from '../contracts/leader';
-
-/** Clicks of one visitor on one leader's link within this many seconds count once. */
-export const CLICK_DEDUPE_SECONDS = 60;
 
 export type { Leader, LeaderStats, Membership };
 
@@ -317,67 +314,4 @@ export async function openLeaderLink(
     CLICK_DEDUPE_SECONDS,
   );
   return { shopSlug: shop.slug, liveStreamId };
-}
-
-/**
- * SPEC "Attribution": the last click within the shop's window wins — a `ref` sent with the
- * order is a click at that moment, so it wins over any recorded one. The winner earns only
- * if approved and not the buyer; an ineligible last click is not replaced by an older one.
- */
-export async function attributeOrder(
-  db: Database,
-  input: {
-    shopId: string;
-    attributionDays: number;
-    buyerId: string;
-    visitorKey: string | null;
-    ref?: string | undefined;
-    now?: Date;
-    /**
-     * The buyer's last click in the window when the caller already read it (the order path
-     * reads it with the offer, in the same query): the leader's id, or null for none.
-     * Undefined: look it up here.
-     */
-    lastClickLeaderId?: string | null;
-  },
-): Promise<{ leaderId: string; rate: string } | null> {
-  const now = input.now ?? new Date();
-  let leader: LeaderRow | undefined;
-  if (input.ref) {
-    const byRef = await findLeaderByCode(db, input.ref);
-    if (byRef && byRef.shop_id === input.shopId) {
-      leader = byRef;
-      // kept, so later orders in the window without a ref still find this click
-      await recordClickUnlessRecent(
-        db,
-        {
-          shopId: input.shopId,
-          leaderId: byRef.id,
-          visitorKey: input.visitorKey ?? `user:${input.buyerId}`,
-          userId: input.buyerId,
-          streamId: null,
-          source: 'order',
-          at: now,
-        },
-        CLICK_DEDUPE_SECONDS,
-      );
-    }
-  }
-  if (!leader) {
-    let lastLeaderId = input.lastClickLeaderId;
-    if (lastLeaderId === undefined) {
-      const since = new Date(now.getTime() - input.attributionDays * 86_400_000);
-      const last = await findLastClick(db, {
-        shopId: input.shopId,
-        userId: input.buyerId,
-        visitorKey: input.visitorKey,
-        since,
-      });
-      lastLeaderId = last?.leaderId ?? null;
-    }
-    if (lastLeaderId) leader = await findLeader(db, input.shopId, lastLeaderId);
-  }
-  if (!leader || leader.status !== 'approved' || leader.commission_rate === null) return null;
-  if (leader.user_id === input.buyerId) return null;
-  return { leaderId: leader.id, rate: leader.commission_rate };
 }

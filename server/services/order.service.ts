@@ -1,5 +1,7 @@
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import type { OrderRow, OrderState } from '../../db/commerce.schema';
+import type { Transaction } from 'kysely';
+import type { DB } from '../../db/schema';
 import { insertLedgerEntries } from '../../db/repositories/commission.repository';
 import {
   buyerUnitsOnOffer,
@@ -8,26 +10,27 @@ import {
   findOfferForBuyer,
   findOfferForOrder,
   findOrderByIdempotencyKey,
-  insertOrder,
   isUniqueViolation,
   lockBuyerOnOffer,
   markGroupFailed,
   markGroupReached,
-  placeSimpleOrder,
   returnStock,
-  takeStock,
+  writeOrder,
+  type OfferForBuyerRow,
+  type OfferStock,
   type OrderListRow,
+  type PlacedOrderRow,
 } from '../../db/repositories/order.repository';
 import { insertOutbox, type OutboxRow } from '../../db/repositories/outbox.repository';
 import { findLeaderPickupPoint } from '../../db/repositories/pickup.repository';
 import type { AppDeps } from '../context';
 import { AppError } from '../errors';
 import { ORDER_STATES, type Order, type OrderDetail } from '../contracts/order';
-import { OfferUpdatePayload, groupReached, offerUpdate, orderNew } from '../contracts/realtime';
+import { groupReached, offerUpdate, orderNew } from '../contracts/realtime';
 import type { User } from './auth.service';
-import { ledgerOnOrder, ledgerOnReverse, resolveAttribution } from './commission.service';
-import { publishCommitted, toOutbox, type CommerceEvent } from './outbox.service';
-import { commissionCents } from '../rules/commission';
+import { attributeOrder, type Attribution } from './attribution.service';
+import { publishCommitted, toOutbox } from './outbox.service';
+import { commissionCents, ledgerOnOrder, ledgerOnReverse } from '../rules/commission';
 import { maskName } from '../rules/names';
 import { offerStatus, whyClosed } from '../rules/offer';
 
@@ -137,15 +140,6 @@ function knownSoldOut(offerId: string, readAt: number, quantity: number): boolea
   return hint !== undefined && hint.at > readAt && hint.remaining < quantity;
 }
 
-function remainingIn(events: { event: string; payload: unknown }[]): number | null {
-  for (const e of events) {
-    if (e.event !== 'offer:update') continue;
-    const p = OfferUpdatePayload.safeParse(e.payload);
-    if (p.success) return p.data.remaining;
-  }
-  return null;
-}
-
 /** Thrown inside the transaction to roll it back; becomes an AppError outside. */
 class Refusal extends Error {
   constructor(readonly appError: AppError) {
@@ -163,11 +157,228 @@ function replay(existing: OrderRow, hash: string): { order: Order; replayed: tru
   return { order: orderRowToOrder(existing), replayed: true };
 }
 
+/** Refuses, before any lock, what the offer as read can already tell: closed, too few, too many. */
+function checkOrderable(offer: OfferForBuyerRow, quantity: number): void {
+  const closed = whyClosed(offer, new Date());
+  if (closed) throw new AppError('offer_closed', closed);
+  // A read outside the lock may only be stale upwards (units come back rarely): when it
+  // already shows too few, the answer is sold out without queueing for the offer's row lock.
+  if (offer.remaining < quantity) throw new AppError('sold_out', 'Sold out.');
+  if (offer.per_buyer_limit !== null && quantity > offer.per_buyer_limit) {
+    throw new AppError(
+      'limit_exceeded',
+      `At most ${offer.per_buyer_limit} per buyer for this offer.`,
+    );
+  }
+}
+
+/** The leader's pickup point the buyer chose, or null for the shop itself. */
+async function pickupLeaderFor(
+  db: AppDeps['db'],
+  offer: OfferForBuyerRow,
+  pickupPointId: string | undefined,
+): Promise<string | null> {
+  if (!pickupPointId || pickupPointId === offer.shop_id) return null;
+  const point = await findLeaderPickupPoint(db, offer.shop_id, pickupPointId);
+  if (!point) throw new AppError('bad_request', 'That pickup point does not serve this shop.');
+  return point.id;
+}
+
+/** The order row, whole: price, pickup, attribution and commission are decided here once. */
+function newOrderRow(
+  buyer: User,
+  offer: OfferForBuyerRow,
+  input: PlaceOrderInput,
+  decided: {
+    pickupLeaderId: string | null;
+    attribution: Attribution | null;
+    idempotencyKey: string | undefined;
+    hash: string;
+  },
+): PlacedOrderRow {
+  const totalCents = offer.price_cents * input.quantity;
+  const { attribution, idempotencyKey } = decided;
+  return {
+    id: randomUUID(),
+    shop_id: offer.shop_id,
+    stream_id: offer.stream_id,
+    offer_id: offer.offer_id,
+    buyer_id: buyer.id,
+    product_name: offer.product_name,
+    unit_price_cents: offer.price_cents,
+    quantity: input.quantity,
+    total_cents: totalCents,
+    phone: input.phone,
+    pickup_leader_id: decided.pickupLeaderId,
+    pickup_code: pickupCode(),
+    leader_id: attribution?.leaderId ?? null,
+    commission_rate: attribution?.rate ?? null,
+    commission_cents: attribution ? commissionCents(attribution.rate, totalCents) : 0,
+    idempotency_key: idempotencyKey ?? null,
+    request_hash: idempotencyKey ? decided.hash : null,
+    created_at: new Date(),
+  };
+}
+
+/** Under the buyer's own lock (other buyers are not held up): the units they already hold. */
+async function checkBuyerLimit(
+  trx: Transaction<DB>,
+  offerId: string,
+  buyerId: string,
+  quantity: number,
+  limit: number,
+): Promise<void> {
+  await lockBuyerOnOffer(trx, offerId, buyerId);
+  const held = await buyerUnitsOnOffer(trx, offerId, buyerId);
+  if (held + quantity > limit) {
+    throw new Refusal(
+      new AppError(
+        'limit_exceeded',
+        `At most ${limit} per buyer for this offer; you already have ${held}.`,
+      ),
+    );
+  }
+}
+
 /**
- * Places an order: one transaction takes the stock with a conditional update (never
- * oversells), checks the per-buyer limit under the offer's row lock, confirms the group if
- * this order crosses the threshold, writes the order, the pending commission and the
- * realtime events (outbox); the events are published only after commit.
+ * When this order's units carry a group past its threshold: the group is marked reached
+ * (once, under the offer's row lock the order statement took), its waiting orders are
+ * confirmed, and the room is told. Returns the extra outbox rows.
+ */
+async function formGroupIfCrossed(
+  trx: Transaction<DB>,
+  offer: OfferForBuyerRow,
+  stock: OfferStock,
+): Promise<{ reached: boolean; outbox: OutboxRow[] }> {
+  const groupCount = stock.quantity - stock.remaining;
+  if (stock.group_min === null || stock.group_reached_at || groupCount < stock.group_min) {
+    return { reached: false, outbox: [] };
+  }
+  if (!(await markGroupReached(trx, offer.offer_id))) return { reached: false, outbox: [] };
+  await confirmPendingGroupOrders(trx, offer.offer_id);
+  const outbox = await insertOutbox(
+    trx,
+    toOutbox(offer.stream_id, [
+      {
+        event: 'group:reached',
+        payload: groupReached({
+          streamId: offer.stream_id,
+          offerId: offer.offer_id,
+          productName: offer.product_name,
+          groupCount,
+          groupMin: stock.group_min,
+        }),
+      },
+    ]),
+  );
+  return { reached: true, outbox };
+}
+
+interface Committed {
+  order: OrderRow;
+  stock: OfferStock;
+  reached: boolean;
+  outbox: OutboxRow[];
+}
+
+/**
+ * Writes the order (see writeOrder). An offer with neither a per-buyer limit nor a group
+ * takes one statement and nothing else; otherwise the statement runs in a transaction with
+ * the buyer's limit before it and the group's threshold after it.
+ */
+async function commitOrder(
+  db: AppDeps['db'],
+  offer: OfferForBuyerRow,
+  row: PlacedOrderRow,
+  buyerName: string,
+  readAt: number,
+): Promise<Committed> {
+  const ledger = ledgerOnOrder(row);
+  const events = toOutbox(offer.stream_id, [
+    {
+      event: 'order:new',
+      payload: orderNew({
+        streamId: row.stream_id,
+        offerId: row.offer_id,
+        orderId: row.id,
+        buyerName,
+        productName: row.product_name,
+        quantity: row.quantity,
+        createdAt: row.created_at,
+      }),
+    },
+  ]);
+  const limit = offer.per_buyer_limit;
+  const committed = await db.connection().execute(async (conn): Promise<Committed | null> => {
+    // Checked once a connection is ours (see stockHints): no statement at all for a buyer
+    // who queued behind the sale's last unit.
+    if (knownSoldOut(offer.offer_id, readAt, row.quantity)) {
+      throw new Refusal(new AppError('sold_out', 'Sold out.'));
+    }
+    if (limit === null && offer.group_min === null) {
+      const written = await writeOrder(conn, row, ledger, events);
+      return written && { ...written, stock: written.offer, reached: false };
+    }
+    return conn.transaction().execute(async (trx) => {
+      if (limit !== null)
+        await checkBuyerLimit(trx, offer.offer_id, row.buyer_id, row.quantity, limit);
+      const written = await writeOrder(trx, row, ledger, events);
+      if (!written) return null;
+      const group = await formGroupIfCrossed(trx, offer, written.offer);
+      return {
+        order: written.order,
+        stock: written.offer,
+        reached: group.reached,
+        outbox: [...written.outbox, ...group.outbox],
+      };
+    });
+  });
+  if (committed) return committed;
+  // refused by the stock or the offer's state: say which, and remember the stock
+  const now = await findOfferForOrder(db, offer.stream_id, offer.offer_id);
+  if (now) noteStock(now.offer_id, now.remaining);
+  const why = now ? whyClosed(now, new Date()) : null;
+  throw new Refusal(
+    why ? new AppError('offer_closed', why) : new AppError('sold_out', 'Sold out.'),
+  );
+}
+
+/** After commit: the order's events, and the offer's stock as the statement left it. */
+function announce(
+  deps: Pick<AppDeps, 'db' | 'realtime' | 'logger'>,
+  offer: OfferForBuyerRow,
+  committed: Committed,
+): void {
+  const { stock } = committed;
+  noteStock(offer.offer_id, stock.remaining);
+  publishCommitted(deps.db, deps.realtime, committed.outbox, (err) =>
+    deps.logger.error({ err }, 'outbox delete failed'),
+  );
+  // Stock is state, not an event: it is not kept in the outbox (a sweep after a crash sends
+  // the offer's stock as it is by then, see sweepOutbox).
+  deps.realtime.publish(
+    offer.stream_id,
+    'offer:update',
+    offerUpdate({
+      streamId: offer.stream_id,
+      offerId: offer.offer_id,
+      quantity: stock.quantity,
+      remaining: stock.remaining,
+      groupMin: stock.group_min,
+      status: offerStatus({
+        remaining: stock.remaining,
+        group_min: stock.group_min,
+        group_reached_at: stock.group_reached_at ?? (committed.reached ? new Date() : null),
+      }),
+    }),
+  );
+}
+
+/**
+ * Places an order, top to bottom: read the offer (with the buyer's earlier order under this
+ * Idempotency-Key and their last leader click, in one round trip); refuse what it already
+ * tells; decide pickup, attribution and commission; write the order in one statement that
+ * never oversells (commitOrder); announce it after commit.
  */
 export async function placeOrder(
   deps: Pick<AppDeps, 'db' | 'realtime' | 'logger'>,
@@ -178,7 +389,6 @@ export async function placeOrder(
 ): Promise<{ order: Order; replayed: boolean }> {
   const { db } = deps;
   const hash = requestHash(streamId, input);
-  // One round trip: the offer, a previous order under this key, the buyer's last click.
   const readAt = performance.now();
   const offer = await findOfferForBuyer(db, streamId, input.offerId, {
     id: buyer.id,
@@ -191,191 +401,23 @@ export async function placeOrder(
     if (existing) return replay(existing, hash);
   }
   if (!offer) throw new AppError('not_found', 'No such offer in this stream.');
-  const closed = whyClosed(offer, new Date());
-  if (closed) throw new AppError('offer_closed', closed);
-  // A read outside the lock may only be stale upwards (units come back rarely): when it
-  // already shows too few, the answer is sold out without queueing for the offer's row lock.
-  if (offer.remaining < input.quantity) throw new AppError('sold_out', 'Sold out.');
-  if (offer.per_buyer_limit !== null && input.quantity > offer.per_buyer_limit) {
-    throw new AppError(
-      'limit_exceeded',
-      `At most ${offer.per_buyer_limit} per buyer for this offer.`,
-    );
-  }
-
-  let pickupLeaderId: string | null = null;
-  if (input.pickupPointId && input.pickupPointId !== offer.shop_id) {
-    const point = await findLeaderPickupPoint(db, offer.shop_id, input.pickupPointId);
-    if (!point) throw new AppError('bad_request', 'That pickup point does not serve this shop.');
-    pickupLeaderId = point.id;
-  }
-  const attribution = await resolveAttribution(db, {
+  checkOrderable(offer, input.quantity);
+  const pickupLeaderId = await pickupLeaderFor(db, offer, input.pickupPointId);
+  const attribution = await attributeOrder(db, {
     shopId: offer.shop_id,
-    buyerId: buyer.id,
-    ref: input.ref,
-    visitorKey: input.visitorKey,
     attributionDays: offer.attribution_days,
+    buyerId: buyer.id,
+    visitorKey: input.visitorKey ?? null,
+    ref: input.ref,
     lastClickLeaderId: offer.last_click_leader_id,
   });
-  const totalCents = offer.price_cents * input.quantity;
-
-  // Offers without a group take the one-statement path; a per-buyer limit is checked first
-  // under a lock on this buyer and offer only, so the offer's row stays locked for a single
-  // statement even in a flash sale. Group offers need the transaction below.
-  const simple = offer.group_min === null;
-  const limit = offer.per_buyer_limit;
-
+  const decided = { pickupLeaderId, attribution, idempotencyKey, hash };
   for (let attempt = 0; ; attempt++) {
     try {
-      if (simple) {
-        const order = {
-          buyerName: maskName(buyer.name),
-          order: {
-            id: randomUUID(),
-            shop_id: offer.shop_id,
-            stream_id: offer.stream_id,
-            offer_id: offer.offer_id,
-            buyer_id: buyer.id,
-            product_name: offer.product_name,
-            unit_price_cents: offer.price_cents,
-            quantity: input.quantity,
-            total_cents: totalCents,
-            phone: input.phone,
-            pickup_leader_id: pickupLeaderId,
-            pickup_code: pickupCode(),
-            leader_id: attribution?.leaderId ?? null,
-            commission_rate: attribution?.rate ?? null,
-            commission_cents: attribution ? commissionCents(attribution.rate, totalCents) : 0,
-            idempotency_key: idempotencyKey ?? null,
-            request_hash: idempotencyKey ? hash : null,
-          },
-        };
-        const placed = await db.connection().execute(async (conn) => {
-          // Checked once a connection is ours (see stockHints): no statement at all for a
-          // buyer who queued behind the sale's last unit.
-          if (knownSoldOut(offer.offer_id, readAt, input.quantity)) {
-            throw new Refusal(new AppError('sold_out', 'Sold out.'));
-          }
-          if (limit === null) return placeSimpleOrder(conn, order);
-          return conn.transaction().execute(async (trx) => {
-            await lockBuyerOnOffer(trx, offer.offer_id, buyer.id);
-            const held = await buyerUnitsOnOffer(trx, offer.offer_id, buyer.id);
-            if (held + input.quantity > limit) {
-              throw new Refusal(
-                new AppError(
-                  'limit_exceeded',
-                  `At most ${limit} per buyer for this offer; you already have ${held}.`,
-                ),
-              );
-            }
-            return placeSimpleOrder(trx, order);
-          });
-        });
-        if (!placed) {
-          const now = await findOfferForOrder(db, streamId, input.offerId);
-          if (now) noteStock(now.offer_id, now.remaining);
-          const why = now ? whyClosed(now, new Date()) : null;
-          throw new Refusal(
-            why ? new AppError('offer_closed', why) : new AppError('sold_out', 'Sold out.'),
-          );
-        }
-        const left = remainingIn(placed.events);
-        if (left !== null) noteStock(offer.offer_id, left);
-        publishCommitted(db, deps.realtime, placed.events, (err) =>
-          deps.logger.error({ err }, 'outbox delete failed'),
-        );
-        return { order: orderRowToOrder(placed.order), replayed: false };
-      }
-      const outbox = await db.transaction().execute(async (trx) => {
-        const taken = await takeStock(trx, offer.offer_id, input.quantity);
-        if (!taken) throw new Refusal(new AppError('sold_out', 'Sold out.'));
-        if (offer.per_buyer_limit !== null) {
-          const held = await buyerUnitsOnOffer(trx, offer.offer_id, buyer.id);
-          if (held + input.quantity > offer.per_buyer_limit) {
-            throw new Refusal(
-              new AppError(
-                'limit_exceeded',
-                `At most ${offer.per_buyer_limit} per buyer for this offer; you already have ${held}.`,
-              ),
-            );
-          }
-        }
-        const groupCount = taken.quantity - taken.remaining;
-        let reachedNow = false;
-        if (taken.group_min !== null && !taken.group_reached_at && groupCount >= taken.group_min) {
-          reachedNow = await markGroupReached(trx, offer.offer_id);
-          if (reachedNow) await confirmPendingGroupOrders(trx, offer.offer_id);
-        }
-        const waiting = taken.group_min !== null && !taken.group_reached_at && !reachedNow;
-        const order = await insertOrder(trx, {
-          shop_id: offer.shop_id,
-          stream_id: offer.stream_id,
-          offer_id: offer.offer_id,
-          buyer_id: buyer.id,
-          product_name: offer.product_name,
-          unit_price_cents: offer.price_cents,
-          quantity: input.quantity,
-          total_cents: totalCents,
-          state: waiting ? 'pending_group' : 'confirmed',
-          confirmed_at: waiting ? null : new Date(),
-          phone: input.phone,
-          pickup_leader_id: pickupLeaderId,
-          pickup_code: pickupCode(),
-          leader_id: attribution?.leaderId ?? null,
-          commission_rate: attribution?.rate ?? null,
-          commission_cents: attribution ? commissionCents(attribution.rate, totalCents) : 0,
-          idempotency_key: idempotencyKey ?? null,
-          request_hash: idempotencyKey ? hash : null,
-        });
-        await insertLedgerEntries(trx, ledgerOnOrder(order));
-        const events: CommerceEvent[] = [
-          {
-            event: 'order:new',
-            payload: orderNew({
-              streamId: offer.stream_id,
-              offerId: offer.offer_id,
-              orderId: order.id,
-              buyerName: maskName(buyer.name),
-              productName: offer.product_name,
-              quantity: input.quantity,
-              createdAt: order.created_at,
-            }),
-          },
-          {
-            event: 'offer:update',
-            payload: offerUpdate({
-              streamId: offer.stream_id,
-              offerId: offer.offer_id,
-              quantity: taken.quantity,
-              remaining: taken.remaining,
-              groupMin: taken.group_min,
-              status: offerStatus({
-                remaining: taken.remaining,
-                group_min: taken.group_min,
-                group_reached_at: taken.group_reached_at ?? (reachedNow ? new Date() : null),
-              }),
-            }),
-          },
-        ];
-        if (reachedNow && taken.group_min !== null) {
-          events.push({
-            event: 'group:reached',
-            payload: groupReached({
-              streamId: offer.stream_id,
-              offerId: offer.offer_id,
-              productName: offer.product_name,
-              groupCount,
-              groupMin: taken.group_min,
-            }),
-          });
-        }
-        const rows = await insertOutbox(trx, toOutbox(offer.stream_id, events));
-        return { order, rows };
-      });
-      publishCommitted(db, deps.realtime, outbox.rows, (err) =>
-        deps.logger.error({ err }, 'outbox delete failed'),
-      );
-      return { order: orderRowToOrder(outbox.order), replayed: false };
+      const row = newOrderRow(buyer, offer, input, decided);
+      const committed = await commitOrder(db, offer, row, maskName(buyer.name), readAt);
+      announce(deps, offer, committed);
+      return { order: orderRowToOrder(committed.order), replayed: false };
     } catch (err) {
       if (err instanceof Refusal) throw err.appError;
       if (idempotencyKey && isUniqueViolation(err, 'orders_idempotency_per_buyer')) {

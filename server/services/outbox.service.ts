@@ -7,7 +7,14 @@ import {
   type OutboxRow,
 } from '../../db/repositories/outbox.repository';
 import type { RealtimeBus } from '../realtime/bus';
-import { GroupReachedPayload, OfferUpdatePayload, OrderNewPayload } from '../contracts/realtime';
+import { findOffersByIds } from '../../db/repositories/offer.repository';
+import {
+  GroupReachedPayload,
+  OfferUpdatePayload,
+  OrderNewPayload,
+  offerUpdate,
+} from '../contracts/realtime';
+import { offerStatus } from '../rules/offer';
 
 /**
  * "Event after commit" that survives a crash: commerce changes write their realtime events
@@ -88,6 +95,35 @@ export async function flushOutbox(db: Database): Promise<void> {
   if (ids.length) await deleteOutbox(db, ids);
 }
 
+/**
+ * An order's stock update is not kept in the outbox (placeOrder sends it from the row its
+ * statement returned): for the orders a dead process did not announce, the sweep sends
+ * each offer's stock as it is now, which is at least as new as the one that was lost.
+ */
+async function publishStockOf(db: Database, bus: RealtimeBus, rows: OutboxRow[]): Promise<void> {
+  const offerIds = new Set<string>();
+  for (const row of rows) {
+    if (row.event !== 'order:new') continue;
+    const p = OrderNewPayload.safeParse(row.payload);
+    if (p.success) offerIds.add(p.data.offerId);
+  }
+  if (offerIds.size === 0) return;
+  for (const offer of await findOffersByIds(db, [...offerIds])) {
+    bus.publish(
+      offer.stream_id,
+      'offer:update',
+      offerUpdate({
+        streamId: offer.stream_id,
+        offerId: offer.id,
+        quantity: offer.quantity,
+        remaining: offer.remaining,
+        groupMin: offer.group_min,
+        status: offerStatus(offer),
+      }),
+    );
+  }
+}
+
 /** Publishes events a crashed process left behind; returns how many. */
 export async function sweepOutbox(
   db: Database,
@@ -99,6 +135,7 @@ export async function sweepOutbox(
     const n = await db.transaction().execute(async (trx) => {
       const rows = await claimStaleOutbox(trx, olderThanMs, 500);
       for (const row of rows) publishRow(bus, row);
+      await publishStockOf(trx, bus, rows);
       await deleteOutboxIn(
         trx,
         rows.map((r) => r.id),

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { attributeOrder } from '../../server/services/leader.service';
+import { attributeOrder } from '../../server/services/attribution.service';
 import { buildTestApp, Client, ORIGIN } from '../helpers/app';
 import { makeAccount, makeShopWithStream } from '../helpers/factories';
 

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { recordClickUnlessRecent } from '../../db/repositories/leader.repository';
-import { attributeOrder } from '../../server/services/leader.service';
+import { attributeOrder } from '../../server/services/attribution.service';
 import { buildTestApp, Client, ORIGIN } from '../helpers/app';
 import {
   makeAccount,

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
+import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildTestApp } from '../helpers/app';
+import { sweepOutbox } from '../../server/services/outbox.service';
 import { makeBuyers, makeLeader, makeOffer, makeShop, order } from '../helpers/factories';
 
 const { app, db, realtime } = buildTestApp();
@@ -255,5 +257,47 @@ describe('group buys', () => {
     // the first buyer's earlier ref was a click: their next order, without one, still counts
     const again = await order(buyer!, shop.streamId, { offerId, ref: 'nobody' });
     expect(again).toMatchObject({ status: 201, order: { leaderId: leader.leaderId } });
+  });
+});
+
+describe('orders a crashed process never announced', () => {
+  it('the sweep announces them, with the offer stock as it is now', async () => {
+    const shop = await makeShop(app, db);
+    const offerId = await makeOffer(db, shop, { quantity: 10 });
+    const [a, b] = await makeBuyers(app, 2);
+    expect((await order(a!, shop.streamId, { offerId, quantity: 2 })).status).toBe(201);
+    expect((await order(b!, shop.streamId, { offerId, quantity: 3 })).status).toBe(201);
+    // as if the process had died between the commit of b's order and its publishing: its
+    // order:new row is still in the outbox, older than the sweep's threshold
+    await db
+      .insertInto('commerce_outbox')
+      .values({
+        stream_id: shop.streamId,
+        event: 'order:new',
+        payload: JSON.stringify({
+          streamId: shop.streamId,
+          offerId,
+          orderId: crypto.randomUUID(),
+          buyerName: '王**',
+          productName: 'x',
+          quantity: 3,
+          createdAt: new Date().toISOString(),
+        }),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+      .then(({ id }) =>
+        sql`update commerce_outbox set created_at = now() - interval '1 minute' where id = ${id}`.execute(
+          db,
+        ),
+      );
+    const seen: { event: string; payload: unknown }[] = [];
+    const off = realtime.subscribe((streamId, event, payload) => {
+      if (streamId === shop.streamId) seen.push({ event, payload });
+    });
+    await sweepOutbox(db, realtime, 5_000);
+    off();
+    expect(seen.map((e) => e.event)).toEqual(['order:new', 'offer:update']);
+    expect(seen[1]?.payload).toMatchObject({ offerId, remaining: 5, status: 'open' });
   });
 });
