@@ -1,5 +1,5 @@
 // A stream's numbers for its owner, checked at runtime against the contract.
-import { api, read, type Api } from '../api/client.ts';
+import { api, apiHref, read, type Api } from '../api/client.ts';
 import { StreamStats, type Segment } from '../api/contracts.ts';
 
 export type { StreamStats, TimelinePoint } from '../api/contracts.ts';
@@ -10,6 +10,10 @@ export const streamStats = (streamId: string, client: Api = api) =>
     client.GET('/api/streams/{streamId}/stats', { params: { path: { streamId } } }),
     StreamStats,
   );
+
+/** The stream's orders as a CSV file, a download link. */
+export const ordersCsvHref = (streamId: string) =>
+  apiHref('/api/streams/{streamId}/orders.csv', { path: { streamId } });
 
 /** 2/3 → "66.7%"; whole percentages without a decimal. */
 export function formatPercent(ratio: number): string {

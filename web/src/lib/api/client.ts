@@ -1,7 +1,12 @@
 // The typed API client. `paths` is generated from /api/openapi.json at build time
 // (scripts/api-types.ts), so a renamed route, parameter or body field fails the type check;
 // every answer is then checked at runtime with its contract's zod schema.
-import createClient, { type Client } from 'openapi-fetch';
+import createClient, {
+  createFinalURL,
+  createQuerySerializer,
+  defaultPathSerializer,
+  type Client,
+} from 'openapi-fetch';
 import type { z } from 'zod';
 import type { paths } from './openapi';
 import { badResponse, errorFrom, networkError } from './response.ts';
@@ -54,4 +59,29 @@ export async function done(pending: Promise<Answer<unknown>>): Promise<ApiResult
   const { response } = answer;
   if (!response.ok) return { ok: false, error: errorFrom(response.status, answer.error) };
   return { ok: true, status: response.status, data: true };
+}
+
+/** The parameters of a route's GET, as its calls take them. */
+type GetParams<P extends keyof paths> = paths[P] extends {
+  get: {
+    parameters: infer T extends { path?: Record<string, unknown>; query?: Record<string, unknown> };
+  };
+}
+  ? T
+  : never;
+
+const toQuery = createQuerySerializer();
+
+/**
+ * The address of a GET route the browser opens itself (a file download: calendar, CSV),
+ * built from the OpenAPI path and parameters as the client builds its calls, so a renamed
+ * route or parameter fails the type check here too.
+ */
+export function apiHref<P extends keyof paths>(path: P, params: GetParams<P>): string {
+  return createFinalURL(path, {
+    baseUrl: '',
+    params,
+    querySerializer: toQuery,
+    pathSerializer: defaultPathSerializer,
+  });
 }

@@ -1,6 +1,6 @@
 // Orders, pickup, refunds and products: one function per API call, each answer checked at
 // runtime against its contract schema (server/contracts), never cast.
-import { api, done, read, type Api } from '../api/client.ts';
+import { api, apiHref, done, read, type Api } from '../api/client.ts';
 import {
   ORDER_STATES,
   OrderDetailEnvelope,
@@ -77,6 +77,10 @@ export interface ShopOrdersFilter {
 
 export const shopOrders = (shopId: string, query: ShopOrdersFilter) =>
   read(api.GET('/api/shops/{shopId}/orders', { params: { path: { shopId }, query } }), OrderList);
+
+/** The same orders as a CSV file, a download link. */
+export const shopOrdersCsvHref = (shopId: string, query: ShopOrdersFilter) =>
+  apiHref('/api/shops/{shopId}/orders', { path: { shopId }, query: { ...query, format: 'csv' } });
 
 export const redeemPickup = (shopId: string, code: string) =>
   read(

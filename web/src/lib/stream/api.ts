@@ -1,6 +1,6 @@
 // A stream's own calls, for the watch page and the studio: its view, media tokens, the
 // owner's controls and the stage. Each answer is checked at runtime against its contract.
-import { api, done, read, type Api } from '../api/client.ts';
+import { api, apiHref, done, read, type Api } from '../api/client.ts';
 import {
   CohostAccepted,
   CohostInvited,
@@ -65,3 +65,7 @@ export const removeParticipant = (streamId: string, userId: string) =>
       params: { path: { streamId, userId } },
     }),
   );
+
+/** The stream's calendar file (.ics), a download link. */
+export const calendarHref = (streamId: string) =>
+  apiHref('/api/streams/{streamId}/calendar.ics', at(streamId).params);
