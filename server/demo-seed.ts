@@ -3,7 +3,8 @@ import { insertUser } from '../db/repositories/user.repository';
 import { hashPassword } from './services/auth.service';
 import { createShop } from './services/shop.service';
 import { userRowToUser } from './services/auth.service';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { DB } from '../db/schema';
 
 export const DEMO_LOGINS = {
   owner: { email: 'owner@demo.linli.live', password: 'demo-owner-pass' },
@@ -53,84 +54,14 @@ export async function seedDemoIfEmpty(db: Database, now = new Date()): Promise<b
         '开了十二年的社区水果店。王老板每周三次凌晨四点去批发市场挑货，坏果包赔。 A neighbourhood fruit shop for twelve years; Mr Wang picks the fruit at the 4 a.m. wholesale market three times a week.',
     });
 
-    const products = await trx
-      .insertInto('products')
-      .values([
-        {
-          shop_id: shop.id,
-          name: '丹东红颜草莓 500g',
-          description: '个大汁多，当天到店。 Big, juicy, in the shop the same day.',
-          story:
-            '丹东东港的李家大棚，种了二十年草莓。王老板每周去一次，现场挑最红的一批。 From the Li family greenhouses in Donggang, Dandong.',
-          image_url: '/demo/strawberries.svg',
-          price_cents: 3990,
-          stock: 80,
-        },
-        {
-          shop_id: shop.id,
-          name: '赣南脐橙 5 斤装',
-          description: '皮薄无籽，甜度 13 度以上。 Thin-skinned, seedless, sweet.',
-          story:
-            '江西信丰的果园直发，树上熟透再摘。 Straight from an orchard in Xinfeng, Jiangxi, picked ripe.',
-          image_url: '/demo/oranges.svg',
-          price_cents: 2990,
-          stock: 120,
-        },
-        {
-          shop_id: shop.id,
-          name: '烟台红富士苹果 3 斤',
-          description: '脆甜，适合带饭。 Crisp and sweet, good for lunch boxes.',
-          story: '山东烟台栖霞的老果农，冷库恒温保存。 From old growers in Qixia, Yantai.',
-          image_url: '/demo/apples.svg',
-          price_cents: 2500,
-          stock: 60,
-        },
-      ])
-      .returning(['id', 'price_cents'])
-      .execute();
-    const [strawberries, oranges, apples] = products;
+    const [strawberries, oranges, apples] = await insertDemoProducts(trx, shop.id);
     if (!strawberries || !oranges || !apples) throw new Error('demo products were not written');
-
-    const scheduledAt = nextEvening(now);
-    const stream = await trx
-      .insertInto('streams')
-      .values({
-        shop_id: shop.id,
-        title: '凌晨四点的批发市场：跟王老板挑草莓',
-        cover_url: '/demo/strawberries.svg',
-        scheduled_at: scheduledAt,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await trx
-      .insertInto('offers')
-      .values([
-        {
-          stream_id: stream.id,
-          product_id: strawberries.id,
-          price_cents: 3290,
-          quantity: 50,
-          remaining: 50,
-          per_buyer_limit: 3,
-        },
-        {
-          stream_id: stream.id,
-          product_id: oranges.id,
-          price_cents: 2490,
-          quantity: 60,
-          remaining: 60,
-          group_min: 10,
-          group_deadline: new Date(scheduledAt.getTime() + 3 * 3_600_000),
-        },
-        {
-          stream_id: stream.id,
-          product_id: apples.id,
-          price_cents: 1990,
-          quantity: 40,
-          remaining: 40,
-        },
-      ])
-      .execute();
+    await insertDemoStream(
+      trx,
+      shop.id,
+      [strawberries.id, oranges.id, apples.id],
+      nextEvening(now),
+    );
 
     await trx
       .insertInto('leaders')
@@ -149,4 +80,90 @@ export async function seedDemoIfEmpty(db: Database, now = new Date()): Promise<b
       .execute();
     return true;
   });
+}
+
+function insertDemoProducts(trx: Transaction<DB>, shopId: string) {
+  return trx
+    .insertInto('products')
+    .values([
+      {
+        shop_id: shopId,
+        name: '丹东红颜草莓 500g',
+        description: '个大汁多，当天到店。 Big, juicy, in the shop the same day.',
+        story:
+          '丹东东港的李家大棚，种了二十年草莓。王老板每周去一次，现场挑最红的一批。 From the Li family greenhouses in Donggang, Dandong.',
+        image_url: '/demo/strawberries.svg',
+        price_cents: 3990,
+        stock: 80,
+      },
+      {
+        shop_id: shopId,
+        name: '赣南脐橙 5 斤装',
+        description: '皮薄无籽，甜度 13 度以上。 Thin-skinned, seedless, sweet.',
+        story:
+          '江西信丰的果园直发，树上熟透再摘。 Straight from an orchard in Xinfeng, Jiangxi, picked ripe.',
+        image_url: '/demo/oranges.svg',
+        price_cents: 2990,
+        stock: 120,
+      },
+      {
+        shop_id: shopId,
+        name: '烟台红富士苹果 3 斤',
+        description: '脆甜，适合带饭。 Crisp and sweet, good for lunch boxes.',
+        story: '山东烟台栖霞的老果农，冷库恒温保存。 From old growers in Qixia, Yantai.',
+        image_url: '/demo/apples.svg',
+        price_cents: 2500,
+        stock: 60,
+      },
+    ])
+    .returning(['id', 'price_cents'])
+    .execute();
+}
+
+/** The demo's scheduled stream and its offers: one with a limit, one group buy, one plain. */
+async function insertDemoStream(
+  trx: Transaction<DB>,
+  shopId: string,
+  [strawberriesId, orangesId, applesId]: [string, string, string],
+  scheduledAt: Date,
+): Promise<void> {
+  const stream = await trx
+    .insertInto('streams')
+    .values({
+      shop_id: shopId,
+      title: '凌晨四点的批发市场：跟王老板挑草莓',
+      cover_url: '/demo/strawberries.svg',
+      scheduled_at: scheduledAt,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto('offers')
+    .values([
+      {
+        stream_id: stream.id,
+        product_id: strawberriesId,
+        price_cents: 3290,
+        quantity: 50,
+        remaining: 50,
+        per_buyer_limit: 3,
+      },
+      {
+        stream_id: stream.id,
+        product_id: orangesId,
+        price_cents: 2490,
+        quantity: 60,
+        remaining: 60,
+        group_min: 10,
+        group_deadline: new Date(scheduledAt.getTime() + 3 * 3_600_000),
+      },
+      {
+        stream_id: stream.id,
+        product_id: applesId,
+        price_cents: 1990,
+        quantity: 40,
+        remaining: 40,
+      },
+    ])
+    .execute();
 }

@@ -14,7 +14,7 @@ import { createRealtimeBus } from './realtime/bus';
 import { attachRealtime } from './realtime/socket';
 import { startCommerceJobs } from './jobs/commerce.jobs';
 import { flushOutbox } from './services/outbox.service';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, type Config } from './config';
 import { DEMO_LOGINS, DEMO_SHOP_SLUG, seedDemoIfEmpty } from './demo-seed';
 
 // The one process: the API under /api, and the SvelteKit app (web/build) for every other
@@ -46,16 +46,17 @@ function isApiPath(url: string | undefined): boolean {
   );
 }
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = pino({
+function createLogger(config: Config): Logger {
+  return pino({
     level: config.LOG_LEVEL,
     ...(config.NODE_ENV === 'development' && process.stdout.isTTY
       ? { transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } }
       : {}),
   });
+}
 
-  installCrashHandlers(logger);
+/** The database, migrated, with the demo shop on first start when asked. */
+async function openMigratedDatabase(config: Config, logger: Logger) {
   // Connection errors the pool survives: logged, at most one line a second.
   let lastDbErrorLog = 0;
   const database = openDatabase({
@@ -71,49 +72,129 @@ async function main(): Promise<void> {
   if (config.SEED_DEMO && (await seedDemoIfEmpty(database.db))) {
     logger.info('seeded the demo shop (first start on an empty database)');
   }
+  return database;
+}
+
+/**
+ * The embedded livekit-server (when no LIVEKIT_URL is configured), supervised: restarted
+ * when it dies. The new one knows no rooms, so `onBack` opens the rooms of the live streams
+ * again; clients reconnect by themselves meanwhile.
+ */
+async function startEmbeddedLivekit(
+  config: Config,
+  logger: Logger,
+  onBack: (downSince: Date) => void,
+): Promise<RunningLivekit> {
+  const binary = ensureLivekitBinary({ log: (line) => logger.info(line) });
+  const port = config.LIVEKIT_PORT;
+  const running = await startLivekit({
+    binary,
+    ports: { http: port, rtcTcp: port + 1, rtcUdp: port + 2 },
+    apiKey: config.LIVEKIT_API_KEY,
+    apiSecret: config.LIVEKIT_API_SECRET,
+    webhookUrl: `http://127.0.0.1:${config.PORT}/api/livekit/webhook`,
+    log: (line) => logger.debug({ livekit: line }),
+  });
+  running.on('exit', ({ code, signal, tail }) =>
+    logger.error(
+      { code, signal, lastLines: tail.slice(-10).map((line) => line.slice(0, 400)) },
+      'livekit-server exited unexpectedly; restarting it',
+    ),
+  );
+  running.on('restarting', ({ attempt, delayMs, error }) => {
+    if (error) logger.warn({ attempt, delayMs, error }, 'livekit-server did not come back');
+  });
+  running.on('up', ({ downSince, downMs }) => {
+    logger.warn({ downMs }, 'livekit-server is back; reopening the rooms of live streams');
+    onBack(downSince);
+  });
+  // Ctrl-C (or systemd's stop) signals livekit-server too: that exit is no crash.
+  const endSupervision = (signal: NodeJS.Signals) => {
+    running.endSupervision();
+    // a signal before the shutdown handlers exist still ends the process
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
+  process.once('SIGINT', endSupervision);
+  process.once('SIGTERM', endSupervision);
+  return running;
+}
+
+/**
+ * The HTTP server: the API for its paths, the pages for the rest. It counts the requests in
+ * flight so a stop can let them finish (`drain`), and once stopping, answers with
+ * `Connection: close` so kept-alive connections carry no further request.
+ */
+function createHttpServer(api: NodeHandler, web: NodeHandler | null) {
+  let inFlight = 0;
+  let stopping = false;
+  const drained: (() => void)[] = [];
+  const server = createServer((req, res) => {
+    inFlight += 1;
+    res.once('close', () => {
+      inFlight -= 1;
+      if (inFlight === 0) for (const ok of drained.splice(0)) ok();
+    });
+    if (stopping) res.setHeader('connection', 'close');
+    if (isApiPath(req.url) || !web) {
+      api(req, res, () => undefined);
+      return;
+    }
+    web(req, res, () => {
+      res.statusCode = 404;
+      res.end('Not found');
+    });
+  });
+  return {
+    server,
+    inFlight: () => inFlight,
+    /** Stops taking requests; resolves true once those in flight are done, false after `ms`. */
+    drain(ms: number): Promise<boolean> {
+      stopping = true;
+      server.closeIdleConnections();
+      return new Promise<boolean>((ok) => {
+        if (inFlight === 0) return ok(true);
+        const timer = setTimeout(() => ok(false), ms);
+        drained.push(() => {
+          clearTimeout(timer);
+          ok(true);
+        });
+      });
+    },
+  };
+}
+
+function printBanner(config: Config, dbKind: string, livekitUrl: string): void {
+  const base = config.ORIGIN ?? `http://localhost:${config.PORT}`;
+  const lines = [
+    '',
+    `  Linli Live is up (${dbKind === 'pglite' ? `embedded database in ${config.DATA_DIR}` : 'PostgreSQL'}, media ${livekitUrl})`,
+    `  App:        ${base}/`,
+    `  Demo shop:  ${base}/shop/${DEMO_SHOP_SLUG}`,
+    `  API docs:   ${base}/api/docs`,
+    `  Health:     ${base}/api/health`,
+    `  Demo logins (owner):  ${DEMO_LOGINS.owner.email} / ${DEMO_LOGINS.owner.password}`,
+    `  Demo logins (leader): ${DEMO_LOGINS.leader.email} / ${DEMO_LOGINS.leader.password}`,
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config);
+  installCrashHandlers(logger);
+  const database = await openMigratedDatabase(config, logger);
 
   let livekit: RunningLivekit | null = null;
-  let livekitUrl = config.LIVEKIT_URL;
-  if (!livekitUrl) {
-    const binary = ensureLivekitBinary({ log: (line) => logger.info(line) });
-    const port = config.LIVEKIT_PORT;
-    const running = await startLivekit({
-      binary,
-      ports: { http: port, rtcTcp: port + 1, rtcUdp: port + 2 },
-      apiKey: config.LIVEKIT_API_KEY,
-      apiSecret: config.LIVEKIT_API_SECRET,
-      webhookUrl: `http://127.0.0.1:${config.PORT}/api/livekit/webhook`,
-      log: (line) => logger.debug({ livekit: line }),
-    });
-    // Supervised: restarted when it dies. The new one knows no rooms, so the rooms of the
-    // live streams are opened again; clients reconnect by themselves meanwhile.
-    running.on('exit', ({ code, signal, tail }) =>
-      logger.error(
-        { code, signal, lastLines: tail.slice(-10).map((line) => line.slice(0, 400)) },
-        'livekit-server exited unexpectedly; restarting it',
-      ),
-    );
-    running.on('restarting', ({ attempt, delayMs, error }) => {
-      if (error) logger.warn({ attempt, delayMs, error }, 'livekit-server did not come back');
-    });
-    running.on('up', ({ downSince, downMs }) => {
-      logger.warn({ downMs }, 'livekit-server is back; reopening the rooms of live streams');
+  if (!config.LIVEKIT_URL) {
+    livekit = await startEmbeddedLivekit(config, logger, (downSince) => {
       reopenLiveRooms({ db: database.db, media, logger }, downSince).then(
         (rooms) => logger.info({ rooms }, 'reopened the rooms of live streams'),
         (err: unknown) => logger.error({ err }, 'could not reopen the rooms of live streams'),
       );
     });
-    // Ctrl-C (or systemd's stop) signals livekit-server too: that exit is no crash.
-    const endSupervision = (signal: NodeJS.Signals) => {
-      running.endSupervision();
-      // a signal before the shutdown handlers below exist still ends the process
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    };
-    process.once('SIGINT', endSupervision);
-    process.once('SIGTERM', endSupervision);
-    livekit = running;
-    livekitUrl = running.url;
   }
+  const livekitUrl = config.LIVEKIT_URL ?? livekit?.url ?? '';
   const media = createMediaService({
     url: livekitUrl,
     publicUrl: config.LIVEKIT_PUBLIC_URL,
@@ -131,48 +212,12 @@ async function main(): Promise<void> {
   if (!web && process.env.API_ONLY !== '1') {
     logger.warn('web/build is missing: run `npm run build` to serve the pages');
   }
-
-  // Requests being answered, so a shutdown can let them finish.
-  let inFlight = 0;
-  let stopping = false;
-  const drained: (() => void)[] = [];
-  const server = createServer((req, res) => {
-    inFlight += 1;
-    res.once('close', () => {
-      inFlight -= 1;
-      if (inFlight === 0) for (const ok of drained.splice(0)) ok();
-    });
-    // while draining, a kept-alive connection carries no further request
-    if (stopping) res.setHeader('connection', 'close');
-    if (isApiPath(req.url) || !web) {
-      void api(req, res);
-      return;
-    }
-    web(req, res, () => {
-      res.statusCode = 404;
-      res.end('Not found');
-    });
-  });
-
-  const sockets = await attachRealtime(server, deps);
+  const http = createHttpServer((req, res) => void api(req, res), web);
+  const sockets = await attachRealtime(http.server, deps);
   // group deadlines (pg-boss on PostgreSQL) and the outbox sweep, after sockets listen to the bus
   const commerceJobs = await startCommerceJobs({ ...deps, databaseUrl: config.DATABASE_URL });
-
-  await new Promise<void>((ok) => server.listen(config.PORT, config.HOST, ok));
-
-  const base = config.ORIGIN ?? `http://localhost:${config.PORT}`;
-  const lines = [
-    '',
-    `  Linli Live is up (${database.kind === 'pglite' ? `embedded database in ${config.DATA_DIR}` : 'PostgreSQL'}, media ${livekitUrl})`,
-    `  App:        ${base}/`,
-    `  Demo shop:  ${base}/shop/${DEMO_SHOP_SLUG}`,
-    `  API docs:   ${base}/api/docs`,
-    `  Health:     ${base}/api/health`,
-    `  Demo logins (owner):  ${DEMO_LOGINS.owner.email} / ${DEMO_LOGINS.owner.password}`,
-    `  Demo logins (leader): ${DEMO_LOGINS.leader.email} / ${DEMO_LOGINS.leader.password}`,
-    '',
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  await new Promise<void>((ok) => http.server.listen(config.PORT, config.HOST, ok));
+  printBanner(config, database.kind, livekitUrl);
 
   // Graceful stop (SIGTERM from compose, systemd or a deploy; SIGINT from a terminal):
   // 1. stop accepting connections; 2. let the requests in flight finish, up to
@@ -182,30 +227,27 @@ async function main(): Promise<void> {
   //    its running jobs; 6. stop the media server; 7. close the database.
   // A second signal, or the whole stop taking too long, exits at once: everything is in
   // transactions, so a hard stop loses no order either, only answers.
+  let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) {
       logger.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
     }
     stopping = true;
-    logger.info({ signal, inFlight }, 'shutting down: finishing requests in flight');
+    logger.info(
+      { signal, inFlight: http.inFlight() },
+      'shutting down: finishing requests in flight',
+    );
     setTimeout(() => {
       logger.error('shutdown took too long: exiting');
       process.exit(1);
     }, SHUTDOWN_GRACE_MS + 15_000).unref();
-    const closed = new Promise<void>((ok) => server.close(() => ok()));
-    server.closeIdleConnections();
-    const finished = await new Promise<boolean>((ok) => {
-      if (inFlight === 0) return ok(true);
-      const timer = setTimeout(() => ok(false), SHUTDOWN_GRACE_MS);
-      drained.push(() => {
-        clearTimeout(timer);
-        ok(true);
-      });
-    });
-    if (!finished) logger.warn({ inFlight }, 'requests still running after the grace period');
+    const closed = new Promise<void>((ok) => http.server.close(() => ok()));
+    if (!(await http.drain(SHUTDOWN_GRACE_MS))) {
+      logger.warn({ inFlight: http.inFlight() }, 'requests still running after the grace period');
+    }
     await sockets.close();
-    server.closeAllConnections();
+    http.server.closeAllConnections();
     await closed;
     await flushOutbox(database.db).catch((err: unknown) =>
       logger.warn({ err }, 'outbox not drained; the next process publishes what is left'),
