@@ -78,7 +78,9 @@ async function main() {
       API_ONLY: '1',
       SEED_DEMO: 'false',
       LOG_LEVEL: 'warn',
-      AUTH_RATE_LIMIT: '1000000',
+      GUESTS_PER_IP_PER_MINUTE: '1000000',
+      GUESTS_PER_DEVICE_PER_HOUR: '1000000',
+      SIGNUPS_PER_IP_PER_HOUR: '1000000',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -161,7 +161,9 @@ async function main() {
       DATABASE_URL: database.url,
       LIVEKIT_URL: 'ws://127.0.0.1:9', // media is not part of this benchmark
       LOG_LEVEL: 'warn',
-      AUTH_RATE_LIMIT: '1000000',
+      GUESTS_PER_IP_PER_MINUTE: '1000000',
+      GUESTS_PER_DEVICE_PER_HOUR: '1000000',
+      SIGNUPS_PER_IP_PER_HOUR: '1000000',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -32,6 +32,32 @@ describe('configuration', () => {
     expect(ok.LIVEKIT_API_SECRET).not.toBe(DEV_LIVEKIT_SECRET);
   });
 
+  it('seeds the demo outside production only, and refuses SEED_DEMO=true in production', () => {
+    expect(loadConfig({}).SEED_DEMO).toBe(true);
+    expect(loadConfig({ SEED_DEMO: 'false' }).SEED_DEMO).toBe(false);
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/linli',
+      LIVEKIT_API_KEY: 'prod',
+      LIVEKIT_API_SECRET: 'p'.repeat(40),
+    };
+    expect(loadConfig(production).SEED_DEMO).toBe(false);
+    expect(loadConfig({ ...production, SEED_DEMO: 'false' }).SEED_DEMO).toBe(false);
+    expect(() => loadConfig({ ...production, SEED_DEMO: 'true' })).toThrow(
+      /SEED_DEMO: production refuses the demo shop/,
+    );
+  });
+
+  it('reads TRUST_PROXY as hops, booleans or a list of proxies', () => {
+    expect(loadConfig({}).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toEqual({ hops: 1 });
+    expect(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toEqual({ hops: 2 });
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8,127.0.0.1' }).TRUST_PROXY).toMatchObject({
+      list: ['10.0.0.0/8', '127.0.0.1'],
+    });
+    expect(() => loadConfig({ TRUST_PROXY: 'nginx' })).toThrow(/TRUST_PROXY: "nginx"/);
+  });
+
   it('names every bad variable in one clear message', () => {
     expect(() =>
       loadConfig({ PORT: 'eighty', LIVEKIT_URL: 'http://x', LIVEKIT_API_SECRET: 'short' }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTrustProxy } from './http/client-ip';
 
 /** The development key pair from livekit.yaml. Production refuses to run with it. */
 export const DEV_LIVEKIT_KEY = 'linli-dev-key';
@@ -15,7 +16,22 @@ const configSchema = z
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     /** Public origin, e.g. https://live.example.com. Unset: derived from each request. */
     ORIGIN: z.url().optional(),
-    TRUST_PROXY: booleanish.default(false),
+    /**
+     * Proxies in front of the app whose X-Forwarded-For entries are believed: a number of
+     * hops (0 = none; `true`/`false` mean 1/0), or their addresses/CIDRs, comma-separated.
+     * See server/http/client-ip.ts.
+     */
+    TRUST_PROXY: z
+      .string()
+      .default('0')
+      .transform((value, ctx) => {
+        try {
+          return parseTrustProxy(value);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+          return z.NEVER;
+        }
+      }),
     DATABASE_URL: z.string().startsWith('postgres').optional(),
     DATA_DIR: z.string().min(1).default('./data'),
     REDIS_URL: z.string().startsWith('redis').optional(),
@@ -36,15 +52,35 @@ const configSchema = z
       .min(32, 'must be at least 32 characters')
       .default(DEV_LIVEKIT_SECRET),
     LINLI_CACHE_DIR: z.string().optional(),
-    SEED_DEMO: booleanish.default(true),
+    /** Seed the demo shop into an empty database. Default: on, except in production. */
+    SEED_DEMO: booleanish.optional(),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
-    AUTH_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+    // Abuse limits (server/http/limits.ts). Login failures are counted per account and
+    // address, per account and per address; at the limit the key is blocked for
+    // LOGIN_BLOCK_MINUTES and even the right password is refused until then.
+    LOGIN_FAILURES_PER_ACCOUNT_AND_IP: z.coerce.number().int().min(1).default(5),
+    LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+    LOGIN_FAILURES_PER_IP_PER_DAY: z.coerce.number().int().min(1).default(100),
+    LOGIN_BLOCK_MINUTES: z.coerce.number().int().min(1).default(15),
+    SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(20),
+    /** Generous: a whole building behind one address joins a flash sale as guests. */
+    GUESTS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+    /** Per visitor cookie (one phone or browser). */
+    GUESTS_PER_DEVICE_PER_HOUR: z.coerce.number().int().min(1).default(5),
     SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
+    if (env.SEED_DEMO === true) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SEED_DEMO'],
+        message:
+          "production refuses the demo shop: its owner's password is public (README); unset SEED_DEMO or set it to false",
+      });
+    }
     if (env.LIVEKIT_API_KEY === DEV_LIVEKIT_KEY || env.LIVEKIT_API_SECRET === DEV_LIVEKIT_SECRET) {
       ctx.addIssue({
         code: 'custom',
@@ -60,7 +96,8 @@ const configSchema = z
         message: 'production needs PostgreSQL; the embedded database is for development only',
       });
     }
-  });
+  })
+  .transform((env) => ({ ...env, SEED_DEMO: env.SEED_DEMO ?? env.NODE_ENV !== 'production' }));
 
 export type Config = z.infer<typeof configSchema>;
 

@@ -1,25 +1,9 @@
-import { getConnInfo } from '@hono/node-server/conninfo';
-import type { Context, MiddlewareHandler } from 'hono';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { MiddlewareHandler } from 'hono';
 import type { Config } from '../config';
 import type { AppEnv } from '../context';
 import { AppError } from '../errors';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-/** The client's address: the socket's, or X-Forwarded-For's first hop behind a trusted proxy. */
-export function clientIp(c: Context<AppEnv>): string {
-  if (c.var.deps.config.TRUST_PROXY) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
-  }
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    // app.request() in tests has no socket
-    return 'unknown';
-  }
-}
 
 /** The host part of an Origin header; null for `null` and other opaque origins. */
 function hostOf(origin: string): string | null {
@@ -83,36 +67,3 @@ export const jsonBodiesOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   await next();
 };
-
-/** A fixed-window limiter per client address, answering 429 with Retry-After. */
-export function rateLimit(opts: {
-  keyPrefix: string;
-  points: (c: Context<AppEnv>) => number;
-  durationSeconds: number;
-}): MiddlewareHandler<AppEnv> {
-  const limiters = new Map<number, RateLimiterMemory>();
-  const limiterFor = (points: number) => {
-    let limiter = limiters.get(points);
-    if (!limiter) {
-      limiter = new RateLimiterMemory({
-        keyPrefix: opts.keyPrefix,
-        points,
-        duration: opts.durationSeconds,
-      });
-      limiters.set(points, limiter);
-    }
-    return limiter;
-  };
-  return async (c, next) => {
-    try {
-      await limiterFor(opts.points(c)).consume(clientIp(c));
-    } catch (err) {
-      if (err instanceof RateLimiterRes) {
-        c.header('Retry-After', String(Math.ceil(err.msBeforeNext / 1000)));
-        throw new AppError('rate_limited', 'Too many attempts; wait a minute and try again.');
-      }
-      throw err;
-    }
-    await next();
-  };
-}

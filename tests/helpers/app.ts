@@ -17,7 +17,11 @@ export function buildTestApp(env: Record<string, string> = {}, db?: Kysely<DB>) 
     NODE_ENV: 'test',
     DATABASE_URL: inject('databaseUrl'),
     LIVEKIT_URL: inject('livekitUrl'),
-    AUTH_RATE_LIMIT: '10000',
+    // app.request() has no socket: every request comes from one address, 'unknown'
+    GUESTS_PER_IP_PER_MINUTE: '10000',
+    GUESTS_PER_DEVICE_PER_HOUR: '10000',
+    SIGNUPS_PER_IP_PER_HOUR: '10000',
+    LOGIN_FAILURES_PER_IP_PER_DAY: '10000',
     LOG_LEVEL: 'silent',
     ...env,
   });

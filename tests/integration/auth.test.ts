@@ -132,7 +132,7 @@ describe('accounts and sessions', () => {
   });
 
   it('rate-limits login and signup per client, with Retry-After', async () => {
-    const limited = buildTestApp({ AUTH_RATE_LIMIT: '3' }, db);
+    const limited = buildTestApp({ LOGIN_FAILURES_PER_IP_PER_DAY: '3' }, db);
     const statuses: number[] = [];
     let retryAfter: string | null = null;
     for (let i = 0; i < 5; i += 1) {

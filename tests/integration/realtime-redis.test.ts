@@ -28,7 +28,10 @@ async function startProcess(): Promise<string> {
       REDIS_URL,
       SEED_DEMO: 'false',
       LOG_LEVEL: 'warn',
-      AUTH_RATE_LIMIT: '1000',
+      GUESTS_PER_IP_PER_MINUTE: '1000',
+      GUESTS_PER_DEVICE_PER_HOUR: '1000',
+      SIGNUPS_PER_IP_PER_HOUR: '1000',
+      LOGIN_FAILURES_PER_IP_PER_DAY: '1000',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -36,7 +36,10 @@ export default async function setup(project: TestProject) {
       DATABASE_URL: database.url,
       LIVEKIT_URL: livekit.url,
       LOG_LEVEL: 'warn',
-      AUTH_RATE_LIMIT: '1000',
+      GUESTS_PER_IP_PER_MINUTE: '1000',
+      GUESTS_PER_DEVICE_PER_HOUR: '1000',
+      SIGNUPS_PER_IP_PER_HOUR: '1000',
+      LOGIN_FAILURES_PER_IP_PER_DAY: '1000',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -2,7 +2,8 @@ import { createRoute } from '@hono/zod-openapi';
 import { createGuest, logIn, signUp } from '../../services/auth.service';
 import { invalidateSession } from '../../services/session.service';
 import { clearSessionCookie, startSession } from '../../middleware/session';
-import { rateLimit } from '../../middleware/edge';
+import { guestLimits, loginLimits, signupLimit } from '../../http/limits';
+import { AppError } from '../../errors';
 import { GuestBody, LoginBody, SignupBody, UserEnvelope } from '../../contracts/auth';
 import { createRouter, errors, jsonBody, jsonContent } from '../../openapi';
 import type { Router } from '../router';
@@ -15,20 +16,19 @@ const bodyErrors = [
   'payload_too_large',
 ] as const;
 
-/** /api/auth/…: signing up, in (also as a guest) and out; the first three are rate limited. */
+/**
+ * /api/auth/…: signing up, in (also as a guest) and out. Each of the first three has its own
+ * limits, by what it protects (server/http/limits.ts): sign-ups per address, logins per
+ * account and address before the password is checked, guests generously per address and
+ * per device.
+ */
 export function authRoutes() {
   const router = createRouter();
-  const limited = rateLimit({
-    keyPrefix: 'auth',
-    points: (c) => c.var.deps.config.AUTH_RATE_LIMIT,
-    durationSeconds: 60,
-  });
-  router.use('/signup', limited);
-  router.use('/login', limited);
-  router.use('/guest', limited);
+  router.use('/signup', signupLimit());
+  router.use('/guest', ...guestLimits());
 
   signupRoute(router);
-  loginRoute(router);
+  loginRoute(router, loginLimits());
   guestRoute(router);
   logoutRoute(router);
   return router;
@@ -55,7 +55,7 @@ function signupRoute(router: Router) {
   );
 }
 
-function loginRoute(router: Router) {
+function loginRoute(router: Router, limits: ReturnType<typeof loginLimits>) {
   router.openapi(
     createRoute({
       method: 'post',
@@ -69,7 +69,16 @@ function loginRoute(router: Router) {
       },
     }),
     async (c) => {
-      const user = await logIn(c.var.deps.db, c.req.valid('json'));
+      const body = c.req.valid('json');
+      // before the password hash: a blocked key costs no argon2 work
+      await limits.before(c, body.email);
+      const user = await logIn(c.var.deps.db, body).catch(async (err: unknown) => {
+        if (err instanceof AppError && err.code === 'invalid_credentials') {
+          await limits.failed(c, body.email);
+        }
+        throw err;
+      });
+      await limits.succeeded(c, body.email);
       if (c.var.sessionId) await invalidateSession(c.var.deps.db, c.var.sessionId);
       await startSession(c, user.id);
       return c.json({ user }, 200);
