@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import { pino, type Logger } from 'pino';
-import { openDatabase } from '../db/database';
+import { openDatabase, type Database } from '../db/database';
+import { findUserByEmail } from '../db/repositories/user.repository';
 import { migrateToLatest } from '../db/migrate';
 import { createMediaService } from '../media/media.service';
 import { ensureLivekitBinary, startLivekit, type RunningLivekit } from '../media/livekit-process';
@@ -163,17 +164,33 @@ function createHttpServer(api: NodeHandler, web: NodeHandler | null) {
   };
 }
 
-function printBanner(config: Config, dbKind: string, livekitUrl: string): void {
+/**
+ * The start banner. The demo logins appear only outside production and only when the demo
+ * owner exists (seeded now or before): production never prints a password.
+ */
+async function printBanner(
+  config: Config,
+  database: { db: Database; kind: string },
+  livekitUrl: string,
+): Promise<void> {
   const base = config.ORIGIN ?? `http://localhost:${config.PORT}`;
+  const demo =
+    config.NODE_ENV !== 'production' &&
+    (await findUserByEmail(database.db, DEMO_LOGINS.owner.email).catch(() => undefined)) !==
+      undefined;
   const lines = [
     '',
-    `  Linli Live is up (${dbKind === 'pglite' ? `embedded database in ${config.DATA_DIR}` : 'PostgreSQL'}, media ${livekitUrl})`,
+    `  Linli Live is up (${database.kind === 'pglite' ? `embedded database in ${config.DATA_DIR}` : 'PostgreSQL'}, media ${livekitUrl})`,
     `  App:        ${base}/`,
-    `  Demo shop:  ${base}/shop/${DEMO_SHOP_SLUG}`,
+    ...(demo ? [`  Demo shop:  ${base}/shop/${DEMO_SHOP_SLUG}`] : []),
     `  API docs:   ${base}/api/docs`,
     `  Health:     ${base}/api/health`,
-    `  Demo logins (owner):  ${DEMO_LOGINS.owner.email} / ${DEMO_LOGINS.owner.password}`,
-    `  Demo logins (leader): ${DEMO_LOGINS.leader.email} / ${DEMO_LOGINS.leader.password}`,
+    ...(demo
+      ? [
+          `  Demo logins (owner):  ${DEMO_LOGINS.owner.email} / ${DEMO_LOGINS.owner.password}`,
+          `  Demo logins (leader): ${DEMO_LOGINS.leader.email} / ${DEMO_LOGINS.leader.password}`,
+        ]
+      : []),
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -217,7 +234,7 @@ async function main(): Promise<void> {
   // group deadlines (pg-boss on PostgreSQL) and the outbox sweep, after sockets listen to the bus
   const commerceJobs = await startCommerceJobs({ ...deps, databaseUrl: config.DATABASE_URL });
   await new Promise<void>((ok) => http.server.listen(config.PORT, config.HOST, ok));
-  printBanner(config, database.kind, livekitUrl);
+  await printBanner(config, database, livekitUrl);
 
   // Graceful stop (SIGTERM from compose, systemd or a deploy; SIGINT from a terminal):
   // 1. stop accepting connections; 2. let the requests in flight finish, up to
