@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DisplayName, lineOfText } from './common';
+import { DisplayName, hasNoNul, lineOfText, NO_NUL, textBlock } from './common';
 
 export const LeaderStatus = z.enum(['pending', 'approved', 'declined', 'suspended']);
 export type LeaderStatus = z.infer<typeof LeaderStatus>;
@@ -107,7 +107,7 @@ export const LeaderParams = z.object({ shopId: z.uuid(), leaderId: z.uuid() });
 export const RateBody = z.strictObject({ commissionRate: z.number().min(0).max(1) });
 export type RateBody = z.infer<typeof RateBody>;
 
-const optionalText = (max: number) => z.string().trim().min(1).max(max).optional();
+const optionalText = (max: number) => textBlock(max).optional();
 
 /** What a resident tells the shop about themselves, applying or accepting an invitation. */
 export const LeaderProfileBody = z.strictObject({
@@ -120,7 +120,7 @@ export type LeaderProfileBody = z.infer<typeof LeaderProfileBody>;
 
 /** POST /api/referrals/clicks: a per-stream leader link was opened. */
 export const ReferralClickBody = z.strictObject({
-  code: z.string().min(1).max(32),
+  code: z.string().min(1).max(32).refine(hasNoNul, NO_NUL),
   streamId: z.uuid().optional(),
 });
 
@@ -201,4 +201,6 @@ export type CreateInviteBody = z.infer<typeof CreateInviteBody>;
 
 export const InviteParams = z.object({ shopId: z.uuid(), inviteId: z.uuid() });
 // Any string: a token that cannot exist is simply not found, like an unknown one.
-export const InviteTokenParams = z.object({ token: z.string().min(1).max(64) });
+export const InviteTokenParams = z.object({
+  token: z.string().min(1).max(64).refine(hasNoNul, NO_NUL),
+});

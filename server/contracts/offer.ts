@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoTime } from './common';
+import { IsoTime, MAX_PRICE_CENTS } from './common';
 
 export const Offer = z
   .object({
@@ -34,7 +34,7 @@ export const OfferTerms = z.object({
 });
 export type OfferTerms = z.infer<typeof OfferTerms>;
 
-const PriceCents = z.number().int().min(0).max(100_000_000);
+const PriceCents = z.number().int().min(0).max(MAX_PRICE_CENTS);
 const Quantity = z.number().int().min(1).max(100_000);
 const GroupMin = z.number().int().min(2).max(100_000);
 const PerBuyerLimit = z.number().int().min(1).max(1000);

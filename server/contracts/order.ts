@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_ORDER_QUANTITY, textBlock } from './common';
 
 export const ORDER_STATES = [
   'pending_group',
@@ -74,7 +75,7 @@ const Phone = z.string().trim().regex(PHONE_PATTERN, 'must be a mobile number');
 
 export const PlaceOrderBody = z.strictObject({
   offerId: z.uuid(),
-  quantity: z.number().int().min(1).max(99),
+  quantity: z.number().int().min(1).max(MAX_ORDER_QUANTITY),
   phone: Phone,
   pickupPointId: z.uuid().optional(),
   ref: z
@@ -107,7 +108,7 @@ export const ShopOrdersQuery = z.strictObject({
 
 // After-sales: refunds and pickup.
 
-const Note = z.string().trim().min(1).max(500);
+const Note = textBlock(500);
 const PhotoUrl = z
   .string()
   .regex(/^\/api\/uploads\/[a-f0-9-]{36}\.(jpg|png|webp)$/, 'must be an uploaded image');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_PRICE_CENTS, OwnImageUrl, textBlock } from './common';
 
 export const Product = z
   .object({
@@ -26,15 +27,10 @@ const text = (max: number) =>
     .min(1)
     .max(max)
     .regex(/^[^\p{Cc}\p{Cf}]*$/u, 'must not contain control characters');
-const longText = (max: number) => z.string().trim().min(1).max(max);
+const longText = textBlock;
 /** Our own uploads, or the demo's bundled pictures: never an arbitrary remote URL. */
-const ImageUrl = z
-  .string()
-  .regex(
-    /^\/(api\/uploads\/[a-f0-9-]{36}\.(jpg|png|webp)|demo\/[a-z0-9-]+\.svg)$/,
-    'must be an uploaded image',
-  );
-const Cents = z.number().int().min(0).max(100_000_000);
+const ImageUrl = OwnImageUrl;
+const Cents = z.number().int().min(0).max(MAX_PRICE_CENTS);
 const Stock = z.number().int().min(0).max(1_000_000);
 
 export const CreateProductBody = z.strictObject({

@@ -2,6 +2,7 @@
 // builder per commerce event so every place that announces a change sends the same shape.
 // Events are `noun:verb`. Money is integer cents; times are ISO strings.
 import { z } from 'zod';
+import { hasNoNul, NO_NUL } from './common';
 import { OfferStatus, OfferTerms } from './offer';
 import { Segment, StreamStatus } from './stream';
 
@@ -130,7 +131,9 @@ export const StreamJoined = z.object({
 });
 export type StreamJoined = z.infer<typeof StreamJoined>;
 /** The text is checked further (length, blocked words) by the comment service. */
-export const CommentSendPayload = z.strictObject({ text: z.string().max(2000) });
+export const CommentSendPayload = z.strictObject({
+  text: z.string().max(2000).refine(hasNoNul, NO_NUL),
+});
 export const CommentSent = z.object({ id: z.string() });
 export const LikePayload = z.strictObject({ count: z.number().int().min(1).max(10).optional() });
 export const CommentDeletePayload = z.strictObject({ id: z.uuid() });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DisplayName } from './common';
+import { DisplayName, hasNoNul, NO_NUL, textBlock } from './common';
 import { StreamSummary } from './stream';
 
 export const Shop = z
@@ -32,18 +32,18 @@ const Slug = z
 export const CreateShopBody = z.strictObject({
   name: DisplayName,
   slug: Slug,
-  address: z.string().trim().min(1).max(200).optional(),
-  pickupHours: z.string().trim().min(1).max(200).optional(),
-  story: z.string().trim().min(1).max(2000).optional(),
+  address: textBlock(200).optional(),
+  pickupHours: textBlock(200).optional(),
+  story: textBlock(2000).optional(),
 });
 export type CreateShopBody = z.infer<typeof CreateShopBody>;
 
-export const SlugParams = z.object({ slug: z.string().min(1).max(60) });
+export const SlugParams = z.object({ slug: z.string().min(1).max(60).refine(hasNoNul, NO_NUL) });
 
 /** The shop-wide list of words comments may not contain. */
 export const BlockedWords = z.object({ words: z.array(z.string()) }).meta({ id: 'BlockedWords' });
 export type BlockedWords = z.infer<typeof BlockedWords>;
 
 export const PutBlockedWordsBody = z.strictObject({
-  words: z.array(z.string().trim().min(1).max(40)).max(500),
+  words: z.array(textBlock(40)).max(500),
 });

@@ -1,8 +1,11 @@
 import { createRoute } from '@hono/zod-openapi';
 import { getCookie } from 'hono/cookie';
+import { findOfferPriceCents } from '../../../db/repositories/stream.repository';
 import { VISITOR_COOKIE } from '../../http/visitor';
+import type { AppDeps } from '../../context';
+import { AppError } from '../../errors';
 import { requireAccount, requireUser } from '../../middleware/session';
-import { StreamParams } from '../../contracts/common';
+import { MAX_ORDER_TOTAL_CENTS, StreamParams } from '../../contracts/common';
 import { IdempotencyHeaders, OrderEnvelope, PlaceOrderBody } from '../../contracts/order';
 import { createRouter, errors, jsonBody, jsonContent, z } from '../../openapi';
 import { placeOrder } from '../../services/order.service';
@@ -48,16 +51,39 @@ function placeOrderRoute(router: Router) {
     async (c) => {
       const buyer = requireUser(c);
       const key = c.req.valid('header')['idempotency-key'];
+      const { streamId } = c.req.valid('param');
+      await assertTotalFits(c.var.deps, streamId, c.req.valid('json'));
       const { order, replayed } = await placeOrder(
         c.var.deps,
         buyer,
-        c.req.valid('param').streamId,
+        streamId,
         { ...c.req.valid('json'), visitorKey: getCookie(c, VISITOR_COOKIE) },
         key,
       );
       if (replayed) c.header('Idempotent-Replayed', 'true');
       return c.json({ order }, 201);
     },
+  );
+}
+
+/**
+ * An order's total is price × quantity in an int4 column. Prices are bounded so that no new
+ * offer can pass it (contracts/common.ts), but an offer priced before that bound still could:
+ * answered as the validation failure it is, before anything is written. (The order service
+ * reads the price again in its transaction; the bound on new prices keeps the two in step.)
+ */
+async function assertTotalFits(
+  deps: AppDeps,
+  streamId: string,
+  body: { offerId: string; quantity: number },
+): Promise<void> {
+  const price = await findOfferPriceCents(deps.db, streamId, body.offerId);
+  if (price === undefined || price * body.quantity <= MAX_ORDER_TOTAL_CENTS) return;
+  const most = Math.floor(MAX_ORDER_TOTAL_CENTS / Math.max(price, 1));
+  throw new AppError(
+    'validation_failed',
+    `This order's total would be too large to record: at this price at most ${most} can be ordered at once.`,
+    [{ path: 'json.quantity', message: `at most ${most} at this price` }],
   );
 }
 
