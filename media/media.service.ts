@@ -24,7 +24,8 @@ export interface MediaWebhookEvent {
   event: string;
   createdAt: Date;
   roomName: string | null;
-  participant: { sid: string; identity: string } | null;
+  /** `canPublish`: what the participant may do as the media server sees it right now. */
+  participant: { sid: string; identity: string; canPublish: boolean } | null;
 }
 
 /** Messages the server sends participants over LiveKit's data channel. */
@@ -109,6 +110,9 @@ function isNotFound(err: unknown): boolean {
   return status === 404 || code === 'not_found';
 }
 
+/** How long a token that can publish opens the room (the owner's studio asks afresh). */
+export const PUBLISHER_TOKEN_TTL = '10m';
+
 /** How long health() waits for the media server before calling it down. */
 const HEALTH_TIMEOUT_MS = 2000;
 
@@ -143,12 +147,14 @@ export function createMediaService(opts: {
       }
     },
     async openRoom(room, metadata) {
-      // A long empty timeout: the owner may go live a minute before publishing.
+      // Long timeouts: the owner may go live a while before publishing, or drop out for a
+      // while; only the app closes a stream's room (ending it), and only the app opens one
+      // (livekit.yaml: auto_create false), so a room gone by timeout waits for the owner.
       await rooms.createRoom({
         name: room,
         metadata: JSON.stringify(metadata),
-        emptyTimeout: 600,
-        departureTimeout: 60,
+        emptyTimeout: 3_600,
+        departureTimeout: 1_200,
       });
       await rooms.updateRoomMetadata(room, JSON.stringify(metadata));
     },
@@ -179,7 +185,10 @@ export function createMediaService(opts: {
       const token = new AccessToken(opts.apiKey, opts.apiSecret, {
         identity,
         name,
-        ttl: role === 'viewer' ? '6h' : '12h',
+        // A token is only needed to join: a connected participant gets fresh ones from the
+        // media server, carrying its grants as they are then. Tokens that can publish live
+        // minutes, so one kept after the stage was taken back soon stops opening the room.
+        ttl: role === 'viewer' ? '6h' : PUBLISHER_TOKEN_TTL,
         metadata: JSON.stringify({ role }),
       });
       token.addGrant(grantsFor(role, room));
@@ -187,7 +196,9 @@ export function createMediaService(opts: {
     },
     async removeParticipant(room, identity) {
       try {
-        // revokeTokenTs invalidates tokens issued before now, so an old token cannot rejoin
+        // revokeTokenTs asks the media server to refuse tokens issued before now; livekit-server
+        // v1.13.5 ignores it, so a rejoin with an old token is caught by the stage guard
+        // (server/services/stage-guard.service.ts) when the participant_joined webhook arrives.
         await rooms.removeParticipant(room, identity, {
           revokeTokenTs: BigInt(Math.floor(Date.now() / 1000)),
         });
@@ -240,7 +251,11 @@ export function createMediaService(opts: {
         createdAt: new Date(Number(event.createdAt) * 1000),
         roomName: event.room?.name || null,
         participant: event.participant
-          ? { sid: event.participant.sid, identity: event.participant.identity }
+          ? {
+              sid: event.participant.sid,
+              identity: event.participant.identity,
+              canPublish: event.participant.permission?.canPublish ?? false,
+            }
           : null,
       };
     },

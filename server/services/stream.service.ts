@@ -30,9 +30,10 @@ import {
   upsertCohostInvite,
   userExists,
 } from '../../db/repositories/stream.repository';
-import type { MediaRole, RoomMetadata } from '../../media/media.service';
+import type { RoomMetadata } from '../../media/media.service';
 import type { AppDeps } from '../context';
 import { AppError } from '../errors';
+import { guardStage } from './stage-guard.service';
 import type { User } from './auth.service';
 import { shopRowToShop, streamRowToSummary, type StreamSummary } from './shop.service';
 import type { ShopPage } from '../contracts/shop';
@@ -356,7 +357,7 @@ export async function issueToken(
       stream.status === 'ended' ? 'This stream has ended.' : 'This stream has not started yet.',
     );
   }
-  let role: MediaRole = 'viewer';
+  let role: 'host' | 'cohost' | 'viewer' = 'viewer';
   if (user && shop.owner_id === user.id) {
     role = 'host';
   } else if (user) {
@@ -371,11 +372,22 @@ export async function issueToken(
   }
   if (wanted === 'viewer') role = 'viewer';
   const identity = user?.id ?? `visitor-${randomUUID()}`;
+  if (role === 'host') {
+    // Rooms are opened by the app only (livekit.yaml: auto_create false); make sure the
+    // owner's room is there, e.g. after an external media server restarted.
+    const segment = await currentSegment(deps.db, stream.id);
+    await deps.media
+      .openRoom(roomName(stream.id), roomMetadata(stream, segment?.segment ?? null))
+      .catch((err: unknown) => deps.logger.warn({ err, streamId }, 'could not open the room'));
+  }
+  // A co-host's token only subscribes: the stage is given in the room, by the server, once
+  // the database says so (acceptCohost, or the stage guard when they join), so a token kept
+  // after the stage was taken back can never publish (see stage-guard.service.ts).
   const token = await deps.media.token({
     room: roomName(stream.id),
     identity,
     name: user?.name ?? '',
-    role,
+    role: role === 'host' ? 'host' : 'viewer',
   });
   return {
     url: deps.media.publicUrl,
@@ -524,7 +536,7 @@ export async function listMyShops(db: Database, user: User): Promise<OwnedShop[]
  * transaction as its effects, so a replay changes nothing. Returns whether it was applied.
  */
 export async function applyWebhook(
-  deps: Pick<AppDeps, 'db' | 'media'>,
+  deps: Pick<AppDeps, 'db' | 'media' | 'logger'>,
   body: string,
   authorization: string | undefined,
 ): Promise<{ applied: boolean; event: string }> {
@@ -572,6 +584,11 @@ export async function applyWebhook(
     }
     return true;
   });
+  if (applied && streamId) {
+    await guardStage(deps, event).catch((err: unknown) =>
+      deps.logger.error({ err, streamId, event: event.event }, 'stage guard failed'),
+    );
+  }
   return { applied, event: event.event };
 }
 

@@ -1,7 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,7 +7,7 @@ import { DEV_LIVEKIT_KEY, DEV_LIVEKIT_SECRET } from '../../server/config';
 import { uniqueEmail } from '../helpers/app';
 import { LAPTOP, PHONE, launchChromium, screenshot, watchForTrouble } from '../helpers/browser';
 import { startServerProcess } from '../helpers/server-process';
-import { freePort } from '../setup/ports';
+import { freeLivekitPort, freePort } from '../setup/ports';
 import { createTestDatabase } from '../setup/services';
 
 // The app's own livekit-server is killed (`kill -9`) in the middle of a live stream. The app
@@ -23,33 +21,6 @@ const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
-
-function tcpFree(port: number): Promise<boolean> {
-  return new Promise((ok) => {
-    const server = createServer();
-    server.once('error', () => ok(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => ok(true)));
-  });
-}
-
-function udpFree(port: number): Promise<boolean> {
-  return new Promise((ok) => {
-    const socket = createSocket('udp4');
-    socket.once('error', () => ok(false));
-    socket.bind(port, '127.0.0.1', () => socket.close(() => ok(true)));
-  });
-}
-
-/** LIVEKIT_PORT: HTTP on it, RTC over TCP on +1 and UDP on +2, all free now. */
-async function freeLivekitPort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = await freePort();
-    if ((await tcpFree(port + 1)) && (await udpFree(port + 2)) && (await tcpFree(port + 2))) {
-      return port;
-    }
-  }
-  throw new Error('no three consecutive free ports');
-}
 
 /** The livekit-server child of the app process: the one started with --config-body. */
 function livekitPid(appPid: number): number | null {

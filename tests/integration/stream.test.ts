@@ -277,7 +277,7 @@ describe('media grants', () => {
 });
 
 describe('co-host on stage', () => {
-  it('invite → accept gives host grants; take back returns them to viewer', async () => {
+  it('invite → accept puts the co-host on stage; their token itself never publishes; take back returns them to viewer', async () => {
     const owner = await ownerWithShop(app);
     const id = await liveStream(owner.client, owner.shop.id);
     const leader = await resident(app, '李姐');
@@ -300,9 +300,12 @@ describe('co-host on stage', () => {
     expect((await leader.client.post(`/api/streams/${id}/cohosts/accept`)).status).toBe(200);
     const host = await tokenFor(leader.client, id, 'host');
     expect(host.status).toBe(200);
+    expect(host.body.role).toBe('host');
+    // the stage is given in the room (acceptCohost, the stage guard), never by the token, so
+    // a token kept after the stage is taken back cannot publish
     expect(await decodeJwt(host.body.token)).toMatchObject({
       sub: leader.userId,
-      video: { canPublish: true, canPublishData: false },
+      video: { canPublish: false, canPublishData: false },
     });
 
     expect(

@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 
 // Ports are picked below Linux's ephemeral range (32768–60999 by default): a port the kernel
@@ -35,4 +36,23 @@ export async function freeLivekitPorts(): Promise<{
 }> {
   // UDP and TCP share the number space closely enough on loopback for tests
   return { http: await freePort(), rtcTcp: await freePort(), rtcUdp: await freePort() };
+}
+
+function udpFree(port: number): Promise<boolean> {
+  return new Promise((ok) => {
+    const socket = createSocket('udp4');
+    socket.once('error', () => ok(false));
+    socket.bind(port, '127.0.0.1', () => socket.close(() => ok(true)));
+  });
+}
+
+/** For the app's own livekit-server (LIVEKIT_PORT): HTTP on it, RTC TCP +1 and UDP +2, all free. */
+export async function freeLivekitPort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await freePort();
+    if ((await bindable(port + 1)) && (await udpFree(port + 2)) && (await bindable(port + 2))) {
+      return port;
+    }
+  }
+  throw new Error('no three consecutive free ports');
 }
