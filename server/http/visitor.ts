@@ -14,11 +14,17 @@ export function isVisitorKey(value: string | undefined): value is string {
   return value !== undefined && /^[a-z0-9-]{16,64}$/.test(value);
 }
 
-/** The request's visitor id, set as a cookie on first sight. */
+/** Ids given out during a request, so a limit and the route agree on a first visit. */
+const given = new WeakMap<Request, string>();
+
+/** The request's visitor id, set as a cookie on first sight (once per request). */
 export function visitorKey(c: Context<AppEnv>): string {
   const existing = getCookie(c, VISITOR_COOKIE);
   if (isVisitorKey(existing)) return existing;
+  const already = given.get(c.req.raw);
+  if (already) return already;
   const key = crypto.randomUUID();
+  given.set(c.req.raw, key);
   setCookie(c, VISITOR_COOKIE, key, {
     httpOnly: true,
     sameSite: 'Lax',
