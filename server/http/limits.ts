@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
 import type { Logger } from 'pino';
 import {
   RateLimiterMemory,
@@ -11,7 +12,7 @@ import type { Config } from '../config';
 import type { AppEnv } from '../context';
 import { AppError } from '../errors';
 import { addressKey, clientIp } from './client-ip';
-import { visitorKey } from './visitor';
+import { isVisitorKey, VISITOR_COOKIE, visitorKey } from './visitor';
 
 // Limits by what they protect, fair to neighbours behind one address and hard on abusers.
 // Every limit of the HTTP edge is in the table at the bottom of this file; they count in
@@ -58,8 +59,11 @@ export interface Limiter {
    * AppError('rate_limited') — the 429 `{error:{code:'rate_limited',…}}` answer.
    */
   consume(c: Context<AppEnv>, key: string, points?: number): Promise<void>;
-  /** Middleware spending one point per request, keyed by `key(c)` (default: the client address). */
-  middleware(key?: (c: Context<AppEnv>) => string): MiddlewareHandler<AppEnv>;
+  /**
+   * Middleware spending one point per request, keyed by `key(c)` (default: the client
+   * address); a null key lets the request through uncounted.
+   */
+  middleware(key?: (c: Context<AppEnv>) => string | null): MiddlewareHandler<AppEnv>;
   /** Seconds `key` is still refused (0: it is not), without spending anything. */
   blockedFor(c: Context<AppEnv>, key: string): Promise<number>;
   /** Counts one failure for `key`; reaching the limit starts the block. Seconds refused, or 0. */
@@ -133,7 +137,8 @@ export function limiter(opts: LimitOptions): Limiter {
     middleware:
       (key = addressOf) =>
       async (c, next) => {
-        await consume(c, key(c));
+        const k = key(c);
+        if (k !== null) await consume(c, k);
         await next();
       },
     async blockedFor(c, key) {
@@ -278,12 +283,17 @@ export function guestLimits(): MiddlewareHandler<AppEnv>[] {
       duration: MINUTE,
       message,
     }).middleware(),
+    // a device is known by the visitor cookie it brings back; one without is counted by
+    // address alone (and is not handed a cookie here: the answer's cookies stay as they were)
     limiter({
       keyPrefix: 'guest:device',
       points: (config) => config.GUESTS_PER_DEVICE_PER_HOUR,
       duration: HOUR,
       message,
-    }).middleware(visitorKey),
+    }).middleware((c) => {
+      const device = getCookie(c, VISITOR_COOKIE);
+      return isVisitorKey(device) ? device : null;
+    }),
   ];
 }
 
