@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoTime, lineOfText } from './common';
+import { IsoTime, lineOfText, OwnImageUrl } from './common';
 import { Offer } from './offer';
 
 export const STREAM_STATUSES = ['scheduled', 'live', 'ended'] as const;
@@ -83,7 +83,8 @@ export const MyStage = z.object({
 export type MyStage = z.infer<typeof MyStage>;
 
 const StreamTitle = lineOfText(80);
-const CoverUrl = z.url({ protocol: /^https?$/ }).max(500);
+/** A stream's cover: only a picture uploaded to this app (or a demo picture). */
+const CoverUrl = OwnImageUrl;
 
 export const CreateStreamBody = z.strictObject({
   title: StreamTitle,
