@@ -35,6 +35,8 @@ export const errorStatus = {
   already_leader: 409,
   /** a suspended leader cannot reinstate themselves through an invitation */
   leader_suspended: 403,
+  /** the account has stored as many uploads (files or bytes) as one account may */
+  quota_exceeded: 403,
   invite_expired: 410,
   /** the owner withdrew the invitation */
   invite_revoked: 410,

@@ -6,6 +6,7 @@ import {
   deleteOldWebhookEvents,
   forgetOldIdempotencyKeys,
 } from '../../db/repositories/housekeeping.repository';
+import { deleteUnusedUploads, UNUSED_UPLOAD_DAYS } from '../services/upload.service';
 
 /**
  * How long the app keeps records that only exist to make something safe for a while. The
@@ -18,6 +19,8 @@ export const RETENTION = {
   webhookEventDays: 7,
   /** a client may retry an order with its Idempotency-Key for a day; kept a week */
   idempotencyKeyDays: 7,
+  /** a photo uploaded but never used as a cover, product picture or refund photo */
+  unusedUploadDays: UNUSED_UPLOAD_DAYS,
 } as const;
 
 const QUEUE = 'housekeeping';
@@ -28,19 +31,38 @@ export interface HousekeepingResult {
   sessions: number;
   webhookEvents: number;
   idempotencyKeys: number;
+  /** images deleted (0 when no data directory was given) */
+  uploads: number;
 }
 
-/** One pass: purges what has outlived its retention. Safe to run twice, or concurrently. */
-export async function runHousekeeping(db: Database): Promise<HousekeepingResult> {
+/** What housekeeping runs against: the database, and the data directory of the uploads. */
+export interface HousekeepingDeps {
+  db: Database;
+  logger: Logger;
+  /** The app's config, for DATA_DIR; without it uploads are left alone. */
+  config?: { DATA_DIR: string } | undefined;
+}
+
+/**
+ * One pass: purges what has outlived its retention, and, given the data directory, the
+ * uploads nothing uses. Safe to run twice, or concurrently.
+ */
+export async function runHousekeeping(
+  db: Database,
+  opts: { dataDir?: string | undefined } = {},
+): Promise<HousekeepingResult> {
   return {
     sessions: await deleteExpiredSessions(db, RETENTION.expiredSessionsDays),
     webhookEvents: await deleteOldWebhookEvents(db, RETENTION.webhookEventDays),
     idempotencyKeys: await forgetOldIdempotencyKeys(db, RETENTION.idempotencyKeyDays),
+    uploads: opts.dataDir
+      ? await deleteUnusedUploads(db, opts.dataDir, RETENTION.unusedUploadDays)
+      : 0,
   };
 }
 
 function logResult(logger: Logger, result: HousekeepingResult): void {
-  if (result.sessions + result.webhookEvents + result.idempotencyKeys > 0) {
+  if (result.sessions + result.webhookEvents + result.idempotencyKeys + result.uploads > 0) {
     logger.info(result, 'housekeeping: purged records past their retention');
   }
 }
@@ -55,19 +77,16 @@ export async function scheduleHousekeeping(boss: PgBoss): Promise<void> {
 }
 
 /** On PostgreSQL: this process takes its turn at the scheduled runs. */
-export async function workHousekeeping(
-  boss: PgBoss,
-  deps: { db: Database; logger: Logger },
-): Promise<void> {
+export async function workHousekeeping(boss: PgBoss, deps: HousekeepingDeps): Promise<void> {
   await boss.work(QUEUE, async () => {
-    logResult(deps.logger, await runHousekeeping(deps.db));
+    logResult(deps.logger, await runHousekeeping(deps.db, { dataDir: deps.config?.DATA_DIR }));
   });
 }
 
 /** On PGlite (one process, no pg-boss): a timer, first a minute after start, then hourly. */
-export function startHousekeepingTimer(deps: { db: Database; logger: Logger }): () => void {
+export function startHousekeepingTimer(deps: HousekeepingDeps): () => void {
   const run = () => {
-    runHousekeeping(deps.db).then(
+    runHousekeeping(deps.db, { dataDir: deps.config?.DATA_DIR }).then(
       (result) => logResult(deps.logger, result),
       (err: unknown) => deps.logger.warn({ err }, 'housekeeping failed; retried next hour'),
     );

@@ -51,7 +51,7 @@ function uploadRoute(router: Router) {
       tags: ['uploads'],
       summary: 'Upload a photo (JPEG, PNG or WebP, at most 5 MB) as the raw request body',
       description:
-        'Send the image bytes with Content-Type image/jpeg, image/png or image/webp. The type is checked from the bytes themselves. Answers the URL to use as imageUrl / photoUrl.',
+        'Send the image bytes with Content-Type image/jpeg, image/png or image/webp. The type is checked from the bytes themselves. Answers the URL to use as imageUrl / photoUrl / coverUrl. Each account keeps at most 200 photos (200 MB): past that, 403 quota_exceeded; photos nothing uses are deleted after a week.',
       request: {
         body: {
           required: true,
@@ -64,17 +64,23 @@ function uploadRoute(router: Router) {
       },
       responses: {
         201: jsonContent(Uploaded, 'Stored'),
-        ...errors('unauthenticated', 'bad_request', 'payload_too_large', 'unsupported_media_type'),
+        ...errors(
+          'unauthenticated',
+          'bad_request',
+          'payload_too_large',
+          'unsupported_media_type',
+          'quota_exceeded',
+        ),
       },
     }),
     async (c) => {
-      requireUser(c);
+      const user = requireUser(c);
       const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
       if (!imageTypes.has(type)) {
         throw new AppError('unsupported_media_type', 'Only JPEG, PNG or WebP images.');
       }
       const bytes = new Uint8Array(await c.req.arrayBuffer());
-      const url = await storeImage(c.var.deps.config.DATA_DIR, bytes);
+      const url = await storeImage(c.var.deps.config.DATA_DIR, bytes, user.id);
       return c.json({ url }, 201);
     },
   );
