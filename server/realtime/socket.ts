@@ -10,7 +10,7 @@ import type { AppDeps } from '../context';
 import { isSameOrigin } from '../middleware/edge';
 import { isVisitorKey, VISITOR_COOKIE } from '../http/visitor';
 import { userRowToUser } from '../services/auth.service';
-import { SESSION_COOKIE, validateSessionToken } from '../services/session.service';
+import { onSessionEnded, SESSION_COOKIE, validateSessionToken } from '../services/session.service';
 import { commentHandlers } from './handlers/comment.handlers';
 import type { HandlerContext } from './handlers/context';
 import { moderationHandlers } from './handlers/moderation.handlers';
@@ -20,6 +20,9 @@ import { createRooms } from './rooms';
 import type { RealtimeServer, RealtimeSocket } from './types';
 
 export { streamRoom, type RealtimeServer } from './types';
+
+/** Every socket signed in by one session: closed together when the session ends. */
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
 // socket.io on the app's own HTTP server: authenticated by the session cookie during the
 // handshake, same-origin only, small payloads, one stream room per socket. Services announce
@@ -91,6 +94,8 @@ export async function attachRealtime(server: HttpServer, deps: AppDeps): Promise
   // Everyone may watch: a socket without a valid session joins read-only (comments, stock,
   // orders, viewers arrive; posting, liking and moderating need a session, a guest nickname
   // being enough). A signed-in socket carries its user.
+  // The session each socket was signed in by, until it connects and joins the session's room.
+  const handshakeSessions = new WeakMap<RealtimeSocket, string>();
   io.use((socket, next) => {
     const cookies = parseCookies(socket.request.headers.cookie ?? '');
     const token = cookies[SESSION_COOKIE];
@@ -108,6 +113,7 @@ export async function attachRealtime(server: HttpServer, deps: AppDeps): Promise
       (session) => {
         socket.data.user = session ? userRowToUser(session.user) : null;
         socket.data.viewerKey = session ? session.user.id : anonymousKey;
+        if (session) handshakeSessions.set(socket, session.sessionId);
         next();
       },
       (err: unknown) => {
@@ -118,14 +124,29 @@ export async function attachRealtime(server: HttpServer, deps: AppDeps): Promise
   });
 
   io.on('connection', (socket: RealtimeSocket) => {
+    const sessionId = handshakeSessions.get(socket);
+    if (sessionId) void socket.join(sessionRoom(sessionId));
     streamHandlers(socket, ctx);
     commentHandlers(socket, ctx);
     moderationHandlers(socket, ctx);
   });
 
+  // Signed out: the session's sockets close on every process (through the Redis adapter when
+  // there is one). A client may connect again, and then does so without the session.
+  const stopSessionEnded = onSessionEnded((sessionId) => {
+    try {
+      io.in(sessionRoom(sessionId)).disconnectSockets();
+    } catch (err) {
+      // Redis away: this process's sockets at least (the others' cannot be reached now)
+      logger.warn({ err }, 'closing a signed-out session’s sockets across processes failed');
+      io.local.in(sessionRoom(sessionId)).disconnectSockets();
+    }
+  });
+
   return {
     io,
     close: async () => {
+      stopSessionEnded();
       rooms.close();
       await io.close();
       await redis?.close();

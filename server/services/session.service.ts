@@ -67,6 +67,20 @@ export async function validateSessionToken(
   return { sessionId, user: found.user, expiresAt: found.session.expires_at, renewed: false };
 }
 
+// Sockets are signed in once, at their handshake; a session that ends must also end the
+// connections it signed in. The realtime layer listens here (socket.ts) and disconnects the
+// session's sockets on every process; this module knows nothing of sockets.
+type SessionEndedListener = (sessionId: string) => void;
+const sessionEndedListeners = new Set<SessionEndedListener>();
+
+/** Calls `listener` with each session this process ends. Answers how to stop listening. */
+export function onSessionEnded(listener: SessionEndedListener): () => void {
+  sessionEndedListeners.add(listener);
+  return () => sessionEndedListeners.delete(listener);
+}
+
+/** Signs a session out: its cookie signs no one in, and the sockets it signed in are closed. */
 export async function invalidateSession(db: Database, sessionId: string): Promise<void> {
   await deleteSession(db, sessionId);
+  for (const listener of sessionEndedListeners) listener(sessionId);
 }
