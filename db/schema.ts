@@ -36,6 +36,8 @@ export interface ShopsTable {
   pickup_hours: string | null;
   story: string | null;
   attribution_days: Generated<number>;
+  /** Units per buyer on an offer without its own limit (null: no default). */
+  default_buyer_limit: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: CreatedAt;
 }
 

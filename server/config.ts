@@ -69,6 +69,8 @@ const configSchema = z
     GUESTS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(120),
     /** Per visitor cookie (one phone or browser). */
     GUESTS_PER_DEVICE_PER_HOUR: z.coerce.number().int().min(1).default(5),
+    /** Order attempts per account per minute (a person taps a few times; a script many more). */
+    ORDERS_PER_BUYER_PER_MINUTE: z.coerce.number().int().min(1).default(20),
     SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   })
   .superRefine((env, ctx) => {

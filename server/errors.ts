@@ -62,6 +62,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly issues?: { path: string; message: string }[],
+    /** For limit_exceeded: the per-buyer limit and the units already held, for the sheet. */
+    readonly limit?: { perBuyer: number; held: number },
   ) {
     super(message);
   }
@@ -74,6 +76,7 @@ export class AppError extends Error {
         code: this.code,
         message: this.message,
         ...(this.issues ? { issues: this.issues } : {}),
+        ...(this.limit ? { limit: this.limit } : {}),
       },
     };
   }

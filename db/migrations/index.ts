@@ -5,6 +5,7 @@ import * as commerce from './2026-11-22T0200_commerce';
 import * as realtime from './2026-11-22T0300_realtime';
 import * as leaders from './2026-11-22T0400_leaders';
 import * as leaderInvites from './2026-11-22T0535_leader_invites';
+import * as buyerLimits from './2026-11-26T0100_buyer_limits';
 
 /**
  * Every migration, by its timestamped name. Imported statically so the same list works
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T0300_realtime': realtime,
   '2026-11-22T0400_leaders': leaders,
   '2026-11-22T0535_leader_invites': leaderInvites,
+  '2026-11-26T0100_buyer_limits': buyerLimits,
 };

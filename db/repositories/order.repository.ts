@@ -13,6 +13,8 @@ export interface OfferForOrderRow {
   owner_id: string;
   /** The shop's attribution window, read here so an order needs no separate shop lookup. */
   attribution_days: number;
+  /** The shop's per-buyer limit for offers without their own. */
+  default_buyer_limit: number | null;
   stream_status: 'scheduled' | 'live' | 'ended';
   product_name: string;
   price_cents: number;
@@ -39,6 +41,7 @@ function offerForOrderQuery(db: Database, streamId: string, offerId: string) {
       'streams.shop_id',
       'shops.owner_id',
       'shops.attribution_days',
+      'shops.default_buyer_limit',
       'streams.status as stream_status',
       'products.name as product_name',
       'offers.price_cents',
@@ -131,17 +134,20 @@ export async function returnStock(
     .executeTakeFirstOrThrow();
 }
 
-/** Units this buyer holds on the offer in orders that still count. */
+/**
+ * Units a buyer holds on the offer in orders that still count: by their account, or by the
+ * phone number they order with (guests sharing a phone are one buyer).
+ */
 export async function buyerUnitsOnOffer(
   trx: Transaction<DB>,
   offerId: string,
-  buyerId: string,
+  buyer: { id: string; phone: string },
 ): Promise<number> {
   const row = await trx
     .selectFrom('orders')
     .select(sql<number>`coalesce(sum(quantity), 0)::int`.as('units'))
     .where('offer_id', '=', offerId)
-    .where('buyer_id', '=', buyerId)
+    .where((eb) => eb.or([eb('buyer_id', '=', buyer.id), eb('phone', '=', buyer.phone)]))
     .where('state', 'not in', ['cancelled', 'refunded'])
     .executeTakeFirstOrThrow();
   return row.units;
@@ -149,14 +155,17 @@ export async function buyerUnitsOnOffer(
 
 /**
  * Serialises one buyer's orders on one offer (other buyers are not held up) until the
- * transaction ends, so the units they already hold are counted exactly before a new order.
+ * transaction ends, so the units they already hold are counted exactly before a new order:
+ * the account's lock, then the phone's (always in that order, so two buyers never wait on
+ * each other in a circle).
  */
 export async function lockBuyerOnOffer(
   trx: Transaction<DB>,
   offerId: string,
-  buyerId: string,
+  buyer: { id: string; phone: string },
 ): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`order:${offerId}:${buyerId}`}, 0))`.execute(
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`order:${offerId}:${buyer.id}`}, 0)),
+    pg_advisory_xact_lock(hashtextextended(${`order:${offerId}:phone:${buyer.phone}`}, 0))`.execute(
     trx,
   );
 }

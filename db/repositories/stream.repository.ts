@@ -11,21 +11,6 @@ export async function findStream(db: Database, streamId: string): Promise<Stream
   return db.selectFrom('streams').selectAll().where('id', '=', streamId).executeTakeFirst();
 }
 
-/** The price of one of the stream's offers, or undefined when it has no such offer. */
-export async function findOfferPriceCents(
-  db: Database,
-  streamId: string,
-  offerId: string,
-): Promise<number | undefined> {
-  const row = await db
-    .selectFrom('offers')
-    .select('price_cents')
-    .where('id', '=', offerId)
-    .where('stream_id', '=', streamId)
-    .executeTakeFirst();
-  return row?.price_cents;
-}
-
 export async function findShopById(db: Database, shopId: string): Promise<ShopRow | undefined> {
   return db.selectFrom('shops').selectAll().where('id', '=', shopId).executeTakeFirst();
 }

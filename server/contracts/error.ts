@@ -7,6 +7,8 @@ export const ErrorBody = z
       code: z.string().meta({ example: 'validation_failed' }),
       message: z.string(),
       issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      /** limit_exceeded: the per-buyer limit and the units this buyer already holds. */
+      limit: z.object({ perBuyer: z.number(), held: z.number() }).optional(),
     }),
   })
   .meta({ id: 'Error' });

@@ -35,3 +35,21 @@ export function whyClosed(
   }
   return null;
 }
+
+/** A guest may never take more than this of an offer that has no limit at all. */
+export const GUEST_FALLBACK_LIMIT = 10;
+
+/**
+ * Units one buyer may hold on an offer (anti-hoarding): the offer's own limit; else the
+ * shop's default; else none for an account, and GUEST_FALLBACK_LIMIT for a guest (a free
+ * nickname must not buy out a sale). The owner lifts the default for an offer by giving it
+ * a limit of its own. A buyer is an account and the phone numbers it orders with.
+ */
+export function buyerLimit(
+  offer: { per_buyer_limit: number | null; default_buyer_limit: number | null },
+  guest: boolean,
+): number | null {
+  const limit = offer.per_buyer_limit ?? offer.default_buyer_limit;
+  if (limit !== null) return limit;
+  return guest ? GUEST_FALLBACK_LIMIT : null;
+}

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { commissionCents } from './commission';
 import { maskName } from './names';
-import { offerStatus, whyClosed } from './offer';
+import { buyerLimit, GUEST_FALLBACK_LIMIT, offerStatus, whyClosed } from './offer';
 import { dayIn, isOverdue } from './pickup';
 
 describe('commissionCents', () => {
@@ -90,5 +90,17 @@ describe('pickup days', () => {
     expect(isOverdue('2026-11-24', '2026-11-25')).toBe(true);
     expect(isOverdue('2026-11-25', '2026-11-25')).toBe(false);
     expect(isOverdue('2026-11-26', '2026-11-25')).toBe(false);
+  });
+});
+
+describe('buyerLimit', () => {
+  it("takes the offer's own limit, else the shop's default, else none (a guest: a fallback)", () => {
+    expect(buyerLimit({ per_buyer_limit: 2, default_buyer_limit: 5 }, false)).toBe(2);
+    expect(buyerLimit({ per_buyer_limit: 20, default_buyer_limit: 5 }, true)).toBe(20);
+    expect(buyerLimit({ per_buyer_limit: null, default_buyer_limit: 5 }, false)).toBe(5);
+    expect(buyerLimit({ per_buyer_limit: null, default_buyer_limit: null }, false)).toBeNull();
+    expect(buyerLimit({ per_buyer_limit: null, default_buyer_limit: null }, true)).toBe(
+      GUEST_FALLBACK_LIMIT,
+    );
   });
 });

@@ -26,13 +26,14 @@ import { findLeaderPickupPoint } from '../../db/repositories/pickup.repository';
 import type { AppDeps } from '../context';
 import { AppError } from '../errors';
 import { ORDER_STATES, type Order, type OrderDetail } from '../contracts/order';
+import { MAX_ORDER_TOTAL_CENTS } from '../contracts/common';
 import { groupReached, offerUpdate, orderNew } from '../contracts/realtime';
 import type { User } from './auth.service';
 import { attributeOrder, type Attribution } from './attribution.service';
 import { publishCommitted, toOutbox } from './outbox.service';
 import { commissionCents, ledgerOnOrder, ledgerOnReverse } from '../rules/commission';
 import { maskName } from '../rules/names';
-import { offerStatus, whyClosed } from '../rules/offer';
+import { buyerLimit, offerStatus, whyClosed } from '../rules/offer';
 
 // The API's order states are the database's.
 ORDER_STATES satisfies readonly OrderState[];
@@ -158,17 +159,27 @@ function replay(existing: OrderRow, hash: string): { order: Order; replayed: tru
 }
 
 /** Refuses, before any lock, what the offer as read can already tell: closed, too few, too many. */
-function checkOrderable(offer: OfferForBuyerRow, quantity: number): void {
+function checkOrderable(offer: OfferForBuyerRow, quantity: number, limit: number | null): void {
   const closed = whyClosed(offer, new Date());
   if (closed) throw new AppError('offer_closed', closed);
   // A read outside the lock may only be stale upwards (units come back rarely): when it
   // already shows too few, the answer is sold out without queueing for the offer's row lock.
   if (offer.remaining < quantity) throw new AppError('sold_out', 'Sold out.');
-  if (offer.per_buyer_limit !== null && quantity > offer.per_buyer_limit) {
+  // The total is recorded in an int4 column (new prices are bounded so it fits; an offer
+  // priced before that bound could still pass it): the validation failure it is.
+  if (offer.price_cents * quantity > MAX_ORDER_TOTAL_CENTS) {
+    const most = Math.floor(MAX_ORDER_TOTAL_CENTS / Math.max(offer.price_cents, 1));
     throw new AppError(
-      'limit_exceeded',
-      `At most ${offer.per_buyer_limit} per buyer for this offer.`,
+      'validation_failed',
+      `This order's total would be too large to record: at this price at most ${most} can be ordered at once.`,
+      [{ path: 'json.quantity', message: `at most ${most} at this price` }],
     );
+  }
+  if (limit !== null && quantity > limit) {
+    throw new AppError('limit_exceeded', `At most ${limit} per buyer for this offer.`, undefined, {
+      perBuyer: limit,
+      held: 0,
+    });
   }
 }
 
@@ -220,21 +231,22 @@ function newOrderRow(
   };
 }
 
-/** Under the buyer's own lock (other buyers are not held up): the units they already hold. */
+/** Under the buyer's own locks (other buyers are not held up): the units they already hold. */
 async function checkBuyerLimit(
   trx: Transaction<DB>,
-  offerId: string,
-  buyerId: string,
-  quantity: number,
+  row: PlacedOrderRow,
   limit: number,
 ): Promise<void> {
-  await lockBuyerOnOffer(trx, offerId, buyerId);
-  const held = await buyerUnitsOnOffer(trx, offerId, buyerId);
-  if (held + quantity > limit) {
+  const buyer = { id: row.buyer_id, phone: row.phone };
+  await lockBuyerOnOffer(trx, row.offer_id, buyer);
+  const held = await buyerUnitsOnOffer(trx, row.offer_id, buyer);
+  if (held + row.quantity > limit) {
     throw new Refusal(
       new AppError(
         'limit_exceeded',
         `At most ${limit} per buyer for this offer; you already have ${held}.`,
+        undefined,
+        { perBuyer: limit, held },
       ),
     );
   }
@@ -292,6 +304,7 @@ async function commitOrder(
   row: PlacedOrderRow,
   buyerName: string,
   readAt: number,
+  limit: number | null,
 ): Promise<Committed> {
   const ledger = ledgerOnOrder(row);
   const events = toOutbox(offer.stream_id, [
@@ -308,7 +321,6 @@ async function commitOrder(
       }),
     },
   ]);
-  const limit = offer.per_buyer_limit;
   const committed = await db.connection().execute(async (conn): Promise<Committed | null> => {
     // Checked once a connection is ours (see stockHints): no statement at all for a buyer
     // who queued behind the sale's last unit.
@@ -320,8 +332,7 @@ async function commitOrder(
       return written && { ...written, stock: written.offer, reached: false };
     }
     return conn.transaction().execute(async (trx) => {
-      if (limit !== null)
-        await checkBuyerLimit(trx, offer.offer_id, row.buyer_id, row.quantity, limit);
+      if (limit !== null) await checkBuyerLimit(trx, row, limit);
       const written = await writeOrder(trx, row, ledger, events);
       if (!written) return null;
       const group = await formGroupIfCrossed(trx, offer, written.offer);
@@ -401,7 +412,8 @@ export async function placeOrder(
     if (existing) return replay(existing, hash);
   }
   if (!offer) throw new AppError('not_found', 'No such offer in this stream.');
-  checkOrderable(offer, input.quantity);
+  const limit = buyerLimit(offer, buyer.guest);
+  checkOrderable(offer, input.quantity, limit);
   const pickupLeaderId = await pickupLeaderFor(db, offer, input.pickupPointId);
   const attribution = await attributeOrder(db, {
     shopId: offer.shop_id,
@@ -415,7 +427,7 @@ export async function placeOrder(
   for (let attempt = 0; ; attempt++) {
     try {
       const row = newOrderRow(buyer, offer, input, decided);
-      const committed = await commitOrder(db, offer, row, maskName(buyer.name), readAt);
+      const committed = await commitOrder(db, offer, row, maskName(buyer.name), readAt, limit);
       announce(deps, offer, committed);
       return { order: orderRowToOrder(committed.order), replayed: false };
     } catch (err) {

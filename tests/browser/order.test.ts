@@ -92,6 +92,16 @@ describe('ordering on a phone', () => {
     // everyone's card updates: this one too, after the sheet closes
     await page.getByRole('button', { name: '关闭' }).click();
     await expect.poll(() => page.getByTestId('offer-remaining').textContent()).toContain('18');
+    // two more would pass the limit of 3: the sheet says so, with what she already has
+    await page.getByTestId('offer-buy').click();
+    await page.getByTestId('order-sheet').waitFor();
+    await page.getByRole('button', { name: '增加一件' }).click();
+    await page.getByTestId('order-confirm').click();
+    await expect
+      .poll(() => page.getByTestId('order-error').textContent())
+      .toBe('每人限购 3 件，你已经买了 2 件');
+    await screenshot(page, 'order-sheet-limit-phone');
+    await page.getByRole('button', { name: '关闭' }).click();
 
     // my orders shows the code, the QR and where to pick up
     await page.goto(`${baseUrl}/me/orders`);

@@ -20,6 +20,7 @@ import {
 } from '../helpers/server-process';
 import { freePort } from '../setup/ports';
 import { ADMIN_DATABASE_URL, createTestDatabase, kyselyFor } from '../setup/services';
+import { phoneOf } from '../helpers/phones';
 
 // Database faults while residents order: every connection of the app terminated mid-storm
 // (what an idle-connection reaper, a failover or a DBA does), and a PostgreSQL restart
@@ -56,7 +57,7 @@ async function buyUntilAnswered(
     try {
       res = await buyer.post(
         `/api/streams/${streamId}/orders`,
-        { offerId, quantity: 1, phone: '13800138000' },
+        { offerId, quantity: 1, phone: phoneOf(buyer) },
         { 'idempotency-key': key },
       );
     } catch (err) {
@@ -232,7 +233,7 @@ describe('a database blip during a sale', () => {
     const placeOrder = () =>
       buyer.post(
         `/api/streams/${streamId}/orders`,
-        { offerId, quantity: 1, phone: '13800138000' },
+        { offerId, quantity: 1, phone: phoneOf(buyer) },
         { 'idempotency-key': key },
       );
 

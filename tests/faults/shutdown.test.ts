@@ -15,6 +15,7 @@ import {
 } from '../helpers/server-process';
 import { freePort } from '../setup/ports';
 import { createTestDatabase, kyselyFor } from '../setup/services';
+import { phoneOf } from '../helpers/phones';
 
 // A deploy or a compose restart sends SIGTERM in the middle of a flash sale. The process
 // must finish what it accepted before it goes: a request either gets its answer, or is
@@ -62,7 +63,7 @@ describe('SIGTERM during an order storm', () => {
         const answer = await buyer
           .post(
             `/api/streams/${streamId}/orders`,
-            { offerId, quantity: 1, phone: '13800138000' },
+            { offerId, quantity: 1, phone: phoneOf(buyer) },
             { 'idempotency-key': key },
           )
           .then(async (res) => ({ res, body: await json<{ order?: { id: string } }>(res) }))

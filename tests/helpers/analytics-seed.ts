@@ -5,6 +5,7 @@ import { request, type APIRequestContext } from 'playwright-core';
 import type { DB } from '../../db/schema';
 import { DEV_LIVEKIT_KEY, DEV_LIVEKIT_SECRET } from '../../server/config';
 import { uniqueEmail } from './app';
+import { phoneOf } from './phones';
 
 // A finished stream with known numbers, built against a running app over HTTP (orders through
 // the API, viewers through signed LiveKit webhooks), for the pages that show the numbers.
@@ -117,7 +118,7 @@ export async function seedShopWithNumbers(baseUrl: string, db: Kysely<DB>) {
     (
       await ok<{ order: { id: string } }>(
         await buyer.post(`/api/streams/${streamId}/orders`, {
-          data: { offerId: offer.id, quantity: 2, phone: '13800138000' },
+          data: { offerId: offer.id, quantity: 2, phone: phoneOf(buyer) },
         }),
         201,
       )

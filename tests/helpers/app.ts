@@ -19,6 +19,7 @@ export function buildTestApp(env: Record<string, string> = {}, db?: Kysely<DB>) 
     LIVEKIT_URL: inject('livekitUrl'),
     // app.request() has no socket: every request comes from one address, 'unknown'
     GUESTS_PER_IP_PER_MINUTE: '10000',
+    ORDERS_PER_BUYER_PER_MINUTE: '10000',
     GUESTS_PER_DEVICE_PER_HOUR: '10000',
     SIGNUPS_PER_IP_PER_HOUR: '10000',
     LOGIN_FAILURES_PER_IP_PER_DAY: '10000',

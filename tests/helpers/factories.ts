@@ -3,6 +3,9 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { hashPassword } from '../../server/services/auth.service';
 import { Client, signUp, type TestApp } from './app';
+import { phoneOf } from './phones';
+
+export { phoneOf, uniquePhone } from './phones';
 
 // The one factory module: each test builds its own accounts, shops, streams, offers and
 // leaders. Through the public API where the test is about what a user does; straight into
@@ -210,7 +213,7 @@ export async function order(
 ) {
   const res = await buyer.post(
     `/api/streams/${streamId}/orders`,
-    { phone: PHONE, quantity: 1, ...body },
+    { phone: phoneOf(buyer), quantity: 1, ...body },
     key ? { 'idempotency-key': key } : undefined,
   );
   const json = (await res.json()) as {
@@ -221,7 +224,7 @@ export async function order(
       totalCents: number;
       leaderId: string | null;
     };
-    error?: { code: string; message: string };
+    error?: { code: string; message: string; limit?: { perBuyer: number; held: number } };
   };
   return { status: res.status, ...json };
 }

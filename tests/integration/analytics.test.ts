@@ -10,7 +10,7 @@ import {
   makeBuyer,
   makeLeader,
   ownerWithShop,
-  PHONE,
+  phoneOf,
   resident,
 } from '../helpers/factories';
 
@@ -125,7 +125,7 @@ async function streamWithOffer(priceCents: number) {
 
 async function place(buyer: Client, streamId: string, body: Record<string, unknown>) {
   return json<{ order: { id: string; totalCents: number; leaderId: string | null } }>(
-    await buyer.post(`/api/streams/${streamId}/orders`, { phone: PHONE, ...body }),
+    await buyer.post(`/api/streams/${streamId}/orders`, { phone: phoneOf(buyer), ...body }),
     201,
   );
 }

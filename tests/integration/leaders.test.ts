@@ -533,7 +533,7 @@ describe('attribution through the order API', () => {
     const unattributed = await stranger.post(`/api/streams/${stream.id}/orders`, {
       offerId,
       quantity: 1,
-      phone: '13800138000',
+      phone: '13900139000',
     });
     expect(await unattributed.json()).toMatchObject({ order: { leaderId: null } });
   });

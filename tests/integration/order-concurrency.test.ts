@@ -1,9 +1,17 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildTestApp } from '../helpers/app';
+import { buildTestApp, Client, signUp } from '../helpers/app';
 import { sweepOutbox } from '../../server/services/outbox.service';
-import { makeBuyers, makeLeader, makeOffer, makeShop, order } from '../helpers/factories';
+import {
+  makeBuyers,
+  makeLeader,
+  makeOffer,
+  makeShop,
+  order,
+  phoneOf,
+  uniquePhone,
+} from '../helpers/factories';
 
 const { app, db, realtime } = buildTestApp();
 afterAll(() => db.destroy());
@@ -299,5 +307,88 @@ describe('orders a crashed process never announced', () => {
     off();
     expect(seen.map((e) => e.event)).toEqual(['order:new', 'offer:update']);
     expect(seen[1]?.payload).toMatchObject({ offerId, remaining: 5, status: 'open' });
+  });
+});
+
+describe('anti-hoarding: what one buyer may take', () => {
+  it('20 guests sharing one phone number on an offer with limit 1: one order, the rest told why', async () => {
+    const shop = await makeShop(app, db);
+    const offerId = await makeOffer(db, shop, { quantity: 100, perBuyerLimit: 1 });
+    const guests = await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        const c = new Client(app);
+        expect((await c.post('/api/auth/guest', { name: `囤货${i}` })).status).toBe(201);
+        return c;
+      }),
+    );
+    const phone = uniquePhone();
+    const answers = await Promise.all(
+      guests.map((g) => order(g, shop.streamId, { offerId, phone })),
+    );
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
+    const refused = answers.filter((a) => a.status !== 201);
+    expect(refused).toHaveLength(19);
+    for (const r of refused) {
+      expect(r).toMatchObject({
+        status: 409,
+        error: { code: 'limit_exceeded', limit: { perBuyer: 1, held: 1 } },
+      });
+    }
+    expect((await offerRow(offerId)).remaining).toBe(99);
+  });
+
+  it("the shop's default limit applies to offers without their own; an offer's own limit lifts it", async () => {
+    const shop = await makeShop(app, db);
+    await db
+      .updateTable('shops')
+      .set({ default_buyer_limit: 3 })
+      .where('id', '=', shop.shopId)
+      .execute();
+    const plain = await makeOffer(db, shop, { quantity: 100 });
+    const lifted = await makeOffer(db, shop, { quantity: 100, perBuyerLimit: 10 });
+    const buyer = new Client(app);
+    await signUp(buyer, '老主顾');
+    expect((await order(buyer, shop.streamId, { offerId: plain, quantity: 2 })).status).toBe(201);
+    expect(await order(buyer, shop.streamId, { offerId: plain, quantity: 2 })).toMatchObject({
+      status: 409,
+      error: { code: 'limit_exceeded', limit: { perBuyer: 3, held: 2 } },
+    });
+    expect((await order(buyer, shop.streamId, { offerId: lifted, quantity: 8 })).status).toBe(201);
+    // with no default at all, an account is unlimited but a guest still is not
+    await db
+      .updateTable('shops')
+      .set({ default_buyer_limit: null })
+      .where('id', '=', shop.shopId)
+      .execute();
+    const open = await makeOffer(db, shop, { quantity: 100 });
+    expect((await order(buyer, shop.streamId, { offerId: open, quantity: 30 })).status).toBe(201);
+    const guest = new Client(app);
+    await guest.post('/api/auth/guest', { name: '路人' });
+    expect(await order(guest, shop.streamId, { offerId: open, quantity: 11 })).toMatchObject({
+      status: 409,
+      error: { code: 'limit_exceeded', limit: { perBuyer: 10 } },
+    });
+    expect((await order(guest, shop.streamId, { offerId: open, quantity: 10 })).status).toBe(201);
+  });
+});
+
+describe('anti-hoarding: order rate per buyer', () => {
+  const strict = buildTestApp({ ORDERS_PER_BUYER_PER_MINUTE: '3' }, db);
+  it('a fourth order attempt within a minute is 429 with Retry-After; another buyer is not held up', async () => {
+    const shop = await makeShop(strict.app, db);
+    const offerId = await makeOffer(db, shop, { quantity: 100, perBuyerLimit: 50 });
+    const [a, b] = await makeBuyers(strict.app, 2);
+    for (let i = 0; i < 3; i++) {
+      expect((await order(a!, shop.streamId, { offerId })).status).toBe(201);
+    }
+    const res = await a!.post(`/api/streams/${shop.streamId}/orders`, {
+      offerId,
+      quantity: 1,
+      phone: phoneOf(a!),
+    });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await res.json()).toMatchObject({ error: { code: 'rate_limited' } });
+    expect((await order(b!, shop.streamId, { offerId })).status).toBe(201);
   });
 });

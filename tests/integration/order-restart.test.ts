@@ -17,6 +17,7 @@ import {
   startServerProcess,
   watchStream,
 } from '../helpers/server-process';
+import { phoneOf } from '../helpers/phones';
 
 // The server as its own process, killed with SIGKILL and started again on the same
 // database: orders, stock, group deadlines and events must come through whole.
@@ -55,7 +56,7 @@ describe('a server killed mid-storm and restarted', () => {
         try {
           const res = await buyer.post(
             `/api/streams/${streamId}/orders`,
-            { offerId, quantity: 1, phone: '13800138000' },
+            { offerId, quantity: 1, phone: phoneOf(buyer) },
             { 'idempotency-key': key },
           );
           if (res.status === 201 || res.status === 409) {
@@ -153,7 +154,7 @@ describe('a server killed mid-storm and restarted', () => {
     const late = await buyers[0]!.post(`/api/streams/${streamId}/orders`, {
       offerId,
       quantity: 1,
-      phone: '13800138000',
+      phone: phoneOf(buyers[0]!),
     });
     expect(late.status).toBe(409);
     await server.kill('SIGTERM');

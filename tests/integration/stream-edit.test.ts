@@ -44,7 +44,7 @@ describe('editing a scheduled stream', () => {
       await edit(owner.client, id, {
         title: '  周日试吃：阳光玫瑰  ',
         scheduledAt: at,
-        coverUrl: 'https://example.cn/grapes.jpg',
+        coverUrl: '/demo/oranges.svg',
       }),
     );
     off();
@@ -57,7 +57,7 @@ describe('editing a scheduled stream', () => {
         streamId: id,
         title: '周日试吃：阳光玫瑰',
         scheduledAt: at,
-        coverUrl: 'https://example.cn/grapes.jpg',
+        coverUrl: '/demo/oranges.svg',
       },
     ]);
 
@@ -170,7 +170,7 @@ describe('editing a live or ended stream', () => {
 
     for (const body of [
       { scheduledAt: inDays(1).toISOString() },
-      { title: '又改', coverUrl: 'https://example.cn/c.jpg' },
+      { title: '又改', coverUrl: '/demo/apples.svg' },
     ]) {
       expect(await answer(await edit(owner.client, id, body))).toMatchObject({
         status: 409,

@@ -47,7 +47,7 @@ describe('planning a stream', () => {
     const id = await plannedStream(owner.client, owner.shop.id, {
       title: '后厨试吃',
       scheduledAt: at,
-      coverUrl: 'https://example.cn/cover.jpg',
+      coverUrl: '/demo/strawberries.svg',
     });
     const res = await new Client(app).get(`/api/streams/${id}`);
     expect(res.status).toBe(200);
@@ -57,7 +57,7 @@ describe('planning a stream', () => {
         title: '后厨试吃',
         status: 'scheduled',
         scheduledAt: at.replace(/\.\d+Z$/, (m) => m),
-        coverUrl: 'https://example.cn/cover.jpg',
+        coverUrl: '/demo/strawberries.svg',
         shop: expect.objectContaining({ id: owner.shop.id, slug: owner.shop.slug }),
         offers: [],
         pinnedOfferId: null,

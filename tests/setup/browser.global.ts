@@ -37,6 +37,7 @@ export default async function setup(project: TestProject) {
       LIVEKIT_URL: livekit.url,
       LOG_LEVEL: 'warn',
       GUESTS_PER_IP_PER_MINUTE: '1000',
+      ORDERS_PER_BUYER_PER_MINUTE: '1000',
       GUESTS_PER_DEVICE_PER_HOUR: '1000',
       SIGNUPS_PER_IP_PER_HOUR: '1000',
       LOGIN_FAILURES_PER_IP_PER_DAY: '1000',

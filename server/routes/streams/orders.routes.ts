@@ -1,11 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
 import { getCookie } from 'hono/cookie';
-import { findOfferPriceCents } from '../../../db/repositories/stream.repository';
 import { VISITOR_COOKIE } from '../../http/visitor';
-import type { AppDeps } from '../../context';
-import { AppError } from '../../errors';
 import { requireAccount, requireUser } from '../../middleware/session';
-import { MAX_ORDER_TOTAL_CENTS, StreamParams } from '../../contracts/common';
+import { StreamParams } from '../../contracts/common';
+import { limiter } from '../../http/limits';
 import { IdempotencyHeaders, OrderEnvelope, PlaceOrderBody } from '../../contracts/order';
 import { createRouter, errors, jsonBody, jsonContent, z } from '../../openapi';
 import { placeOrder } from '../../services/order.service';
@@ -21,6 +19,13 @@ export function streamOrderRoutes() {
 }
 
 function placeOrderRoute(router: Router) {
+  // Per account, not per address: neighbours share one (ORDERS_PER_BUYER_PER_MINUTE).
+  const orderLimit = limiter({
+    keyPrefix: 'orders:buyer',
+    points: (config) => config.ORDERS_PER_BUYER_PER_MINUTE,
+    duration: 60,
+    message: 'Too many orders in a minute; wait a moment and try again.',
+  });
   router.openapi(
     createRoute({
       method: 'post',
@@ -45,6 +50,7 @@ function placeOrderRoute(router: Router) {
           'limit_exceeded',
           'offer_closed',
           'idempotency_conflict',
+          'rate_limited',
         ),
       },
     }),
@@ -52,7 +58,7 @@ function placeOrderRoute(router: Router) {
       const buyer = requireUser(c);
       const key = c.req.valid('header')['idempotency-key'];
       const { streamId } = c.req.valid('param');
-      await assertTotalFits(c.var.deps, streamId, c.req.valid('json'));
+      await orderLimit.consume(c, buyer.id);
       const { order, replayed } = await placeOrder(
         c.var.deps,
         buyer,
@@ -63,27 +69,6 @@ function placeOrderRoute(router: Router) {
       if (replayed) c.header('Idempotent-Replayed', 'true');
       return c.json({ order }, 201);
     },
-  );
-}
-
-/**
- * An order's total is price × quantity in an int4 column. Prices are bounded so that no new
- * offer can pass it (contracts/common.ts), but an offer priced before that bound still could:
- * answered as the validation failure it is, before anything is written. (The order service
- * reads the price again in its transaction; the bound on new prices keeps the two in step.)
- */
-async function assertTotalFits(
-  deps: AppDeps,
-  streamId: string,
-  body: { offerId: string; quantity: number },
-): Promise<void> {
-  const price = await findOfferPriceCents(deps.db, streamId, body.offerId);
-  if (price === undefined || price * body.quantity <= MAX_ORDER_TOTAL_CENTS) return;
-  const most = Math.floor(MAX_ORDER_TOTAL_CENTS / Math.max(price, 1));
-  throw new AppError(
-    'validation_failed',
-    `This order's total would be too large to record: at this price at most ${most} can be ordered at once.`,
-    [{ path: 'json.quantity', message: `at most ${most} at this price` }],
   );
 }
 

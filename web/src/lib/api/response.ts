@@ -49,6 +49,6 @@ export function errorFrom(status: number, body: unknown): ApiError {
   if (!parsed.success || parsed.data.error.code === '') {
     return { status, code: codeForStatus(status), message: '', fields: [] };
   }
-  const { code, message, issues } = parsed.data.error;
-  return { status, code, message, fields: issueFields(issues) };
+  const { code, message, issues, limit } = parsed.data.error;
+  return { status, code, message, fields: issueFields(issues), ...(limit ? { limit } : {}) };
 }

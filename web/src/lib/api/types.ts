@@ -24,6 +24,8 @@ export interface ApiError {
   message: string;
   /** For validation_failed: the request fields the API rejected (top-level names, e.g. 'email'). */
   fields: string[];
+  /** For limit_exceeded: the per-buyer limit and the units the buyer already holds. */
+  limit?: { perBuyer: number; held: number };
 }
 
 export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; error: ApiError };
