@@ -38,6 +38,8 @@ export interface ShopsTable {
   attribution_days: Generated<number>;
   /** Units per buyer on an offer without its own limit (null: no default). */
   default_buyer_limit: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The shop's logo: one of this app's uploads (null: none). */
+  logo_url: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 

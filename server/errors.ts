@@ -28,6 +28,8 @@ export const errorStatus = {
   /** an offer's group terms cannot change once anyone has ordered on it */
   offer_has_orders: 409,
   invalid_transition: 409,
+  /** a stream can be resumed only within a while of ending (stream.service RESUME_WINDOW_MS) */
+  resume_expired: 409,
   pickup_code_used: 409,
   /** a leader invitation is single use, and this one has been accepted */
   invite_used: 409,

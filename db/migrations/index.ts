@@ -6,6 +6,8 @@ import * as realtime from './2026-11-22T0300_realtime';
 import * as leaders from './2026-11-22T0400_leaders';
 import * as leaderInvites from './2026-11-22T0535_leader_invites';
 import * as buyerLimits from './2026-11-26T0100_buyer_limits';
+import * as shopLogo from './2026-11-27T0100_shop_logo';
+import * as shopModerators from './2026-11-27T0200_shop_moderators';
 
 /**
  * Every migration, by its timestamped name. Imported statically so the same list works
@@ -19,4 +21,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T0400_leaders': leaders,
   '2026-11-22T0535_leader_invites': leaderInvites,
   '2026-11-26T0100_buyer_limits': buyerLimits,
+  '2026-11-27T0100_shop_logo': shopLogo,
+  '2026-11-27T0200_shop_moderators': shopModerators,
 };

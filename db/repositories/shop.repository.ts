@@ -1,5 +1,6 @@
 import type { Database } from '../database';
-import type { NewShopRow, ShopRow, StreamRow } from '../schema';
+import type { Updateable } from 'kysely';
+import type { NewShopRow, ShopRow, ShopsTable, StreamRow } from '../schema';
 
 /** Inserts a shop unless the slug is taken; null when it is. */
 export async function insertShopUnlessSlugTaken(
@@ -32,4 +33,28 @@ export async function listShopStreams(db: Database, shopId: string): Promise<Str
 
 export async function findShopById(db: Database, id: string): Promise<ShopRow | undefined> {
   return db.selectFrom('shops').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Applies the owner's edit to a shop; the changed row, or undefined when there is no such shop. */
+export async function updateShopSettings(
+  db: Database,
+  id: string,
+  changes: Pick<
+    Updateable<ShopsTable>,
+    | 'name'
+    | 'address'
+    | 'pickup_hours'
+    | 'story'
+    | 'logo_url'
+    | 'attribution_days'
+    | 'default_buyer_limit'
+  >,
+): Promise<ShopRow | undefined> {
+  if (Object.keys(changes).length === 0) return findShopById(db, id);
+  return db
+    .updateTable('shops')
+    .set(changes)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
 }

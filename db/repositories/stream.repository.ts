@@ -90,6 +90,27 @@ export async function markStreamEnded(
     .executeTakeFirst();
 }
 
+/**
+ * ended → live again, only while it ended after `endedAfter`: ended_at is cleared (the
+ * stream is on air) and started_at kept (it is the same broadcast). Conditional, so a resume
+ * racing another resume, or the window closing, changes nothing.
+ */
+export async function markStreamResumed(
+  db: Database,
+  streamId: string,
+  endedAfter: Date,
+): Promise<StreamRow | undefined> {
+  return db
+    .updateTable('streams')
+    .set({ status: 'live', ended_at: null })
+    .where('id', '=', streamId)
+    .where('status', '=', 'ended')
+    .where('started_at', 'is not', null)
+    .where('ended_at', '>', endedAfter)
+    .returningAll()
+    .executeTakeFirst();
+}
+
 export async function insertSegment(
   db: Database,
   row: { streamId: string; segment: Segment | null; setBy: string; at: Date },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DisplayName, hasNoNul, NO_NUL, textBlock } from './common';
+import { DisplayName, hasNoNul, NO_NUL, OwnImageUrl, textBlock } from './common';
 import { StreamSummary } from './stream';
 
 export const Shop = z
@@ -10,6 +10,12 @@ export const Shop = z
     address: z.string().nullable(),
     pickupHours: z.string().nullable(),
     story: z.string().nullable(),
+    /** The shop's logo, one of this app's uploads; null when none was set. */
+    logoUrl: z.string().nullable(),
+    /** How many days a leader's link click still credits an order (1–30). */
+    attributionDays: z.number().int(),
+    /** Units per buyer on an offer without its own limit; null: no default limit. */
+    defaultBuyerLimit: z.number().int().nullable(),
   })
   .meta({ id: 'Shop' });
 export type Shop = z.infer<typeof Shop>;
@@ -37,6 +43,28 @@ export const CreateShopBody = z.strictObject({
   story: textBlock(2000).optional(),
 });
 export type CreateShopBody = z.infer<typeof CreateShopBody>;
+
+/** The longest attribution window a shop may choose, in days (SPEC: 1–30). */
+export const MAX_ATTRIBUTION_DAYS = 30;
+/** The largest default per-buyer limit (an order takes at most 99 units anyway). */
+export const MAX_DEFAULT_BUYER_LIMIT = 99;
+
+/**
+ * PATCH /api/shops/:shopId (owner): every field optional; null clears the optional texts,
+ * the logo and the default per-buyer limit. The slug (the shop's address) does not change.
+ */
+export const EditShopBody = z
+  .strictObject({
+    name: DisplayName.optional(),
+    address: textBlock(200).nullable().optional(),
+    pickupHours: textBlock(200).nullable().optional(),
+    story: textBlock(2000).nullable().optional(),
+    logoUrl: OwnImageUrl.nullable().optional(),
+    attributionDays: z.number().int().min(1).max(MAX_ATTRIBUTION_DAYS).optional(),
+    defaultBuyerLimit: z.number().int().min(1).max(MAX_DEFAULT_BUYER_LIMIT).nullable().optional(),
+  })
+  .meta({ id: 'EditShopBody' });
+export type EditShopBody = z.infer<typeof EditShopBody>;
 
 export const SlugParams = z.object({ slug: z.string().min(1).max(60).refine(hasNoNul, NO_NUL) });
 

@@ -3,11 +3,13 @@ import type { ShopRow, StreamRow } from '../../db/schema';
 import {
   findShopBySlug,
   insertShopUnlessSlugTaken,
+  findShopById,
   listShopStreams,
+  updateShopSettings,
 } from '../../db/repositories/shop.repository';
 import { AppError } from '../errors';
 import type { User } from './auth.service';
-import type { Shop } from '../contracts/shop';
+import type { EditShopBody, Shop } from '../contracts/shop';
 import type { StreamSummary } from '../contracts/stream';
 
 export type { Shop, StreamSummary };
@@ -20,6 +22,9 @@ export function shopRowToShop(row: ShopRow): Shop {
     address: row.address,
     pickupHours: row.pickup_hours,
     story: row.story,
+    logoUrl: row.logo_url,
+    attributionDays: row.attribution_days,
+    defaultBuyerLimit: row.default_buyer_limit,
   };
 }
 
@@ -67,4 +72,32 @@ export async function getPublicShop(
   if (!row) throw new AppError('not_found', 'No shop at this address.');
   const streams = await listShopStreams(db, row.id);
   return { shop: shopRowToShop(row), streams: streams.map(streamRowToSummary) };
+}
+
+/**
+ * The owner edits their shop: name, texts, logo, the leaders' attribution window and the
+ * default per-buyer limit. Fields left out stay as they are; the window applies to the next
+ * order (attribution reads it when the order is placed), the limit to offers without their own.
+ */
+export async function editShop(
+  db: Database,
+  owner: User,
+  shopId: string,
+  input: EditShopBody,
+): Promise<Shop> {
+  const shop = await findShopById(db, shopId);
+  if (!shop) throw new AppError('not_found', 'No such shop.');
+  if (shop.owner_id !== owner.id)
+    throw new AppError('forbidden', 'Only the shop owner can do this.');
+  const changes: Parameters<typeof updateShopSettings>[2] = {};
+  if (input.name !== undefined) changes.name = input.name;
+  if (input.address !== undefined) changes.address = input.address;
+  if (input.pickupHours !== undefined) changes.pickup_hours = input.pickupHours;
+  if (input.story !== undefined) changes.story = input.story;
+  if (input.logoUrl !== undefined) changes.logo_url = input.logoUrl;
+  if (input.attributionDays !== undefined) changes.attribution_days = input.attributionDays;
+  if (input.defaultBuyerLimit !== undefined) changes.default_buyer_limit = input.defaultBuyerLimit;
+  const row = await updateShopSettings(db, shopId, changes);
+  if (!row) throw new AppError('not_found', 'No such shop.');
+  return shopRowToShop(row);
 }

@@ -24,6 +24,7 @@ import {
   markParticipantLeft,
   markStreamEnded,
   markStreamLive,
+  markStreamResumed,
   recordWebhookEvent,
   revokeCohost,
   updateStream,
@@ -33,6 +34,7 @@ import {
 import type { RoomMetadata } from '../../media/media.service';
 import type { AppDeps } from '../context';
 import { AppError } from '../errors';
+import { requireMayActOn, requireModerator } from './comment.service';
 import { guardStage } from './stage-guard.service';
 import type { User } from './auth.service';
 import { shopRowToShop, streamRowToSummary, type StreamSummary } from './shop.service';
@@ -337,6 +339,65 @@ export async function endStream(
   return streamRowToSummary(row);
 }
 
+/** How long after ending the owner may resume a stream (a dropped connection, a false end). */
+export const RESUME_WINDOW_MS = 2 * 60 * 60 * 1000;
+
+/**
+ * ended → live again, within RESUME_WINDOW_MS of ending: the same room (named after the
+ * stream, opened again since only the app opens rooms), the same offers and orders. Like
+ * going live, the room opens first, so a media failure leaves the stream ended. Watchers
+ * hear `stream:status` live and reconnect.
+ *
+ * Analytics: `ended_at` is cleared and `started_at` kept, so the stream's duration runs from
+ * its first start to its last end (the pause included); viewer sessions were closed at the
+ * end and new ones open as people come back, so watch time and unique viewers stay honest.
+ */
+export async function resumeStream(
+  deps: StreamDeps,
+  user: User,
+  streamId: string,
+  now = new Date(),
+): Promise<StreamSummary> {
+  const { stream } = await loadOwnedStream(deps.db, user, streamId);
+  if (stream.status !== 'ended') {
+    throw new AppError(
+      'conflict',
+      stream.status === 'live'
+        ? 'This stream is already live.'
+        : 'Only an ended stream can resume.',
+    );
+  }
+  const endedAfter = new Date(now.getTime() - RESUME_WINDOW_MS);
+  if (!stream.started_at || !stream.ended_at || stream.ended_at <= endedAfter) {
+    throw new AppError(
+      'resume_expired',
+      stream.started_at
+        ? 'A stream can be resumed only within 2 hours of ending; plan a new one.'
+        : 'This stream never went live; plan a new one.',
+    );
+  }
+  const segment = await currentSegment(deps.db, stream.id);
+  try {
+    await deps.media.openRoom(roomName(stream.id), roomMetadata(stream, segment?.segment ?? null));
+  } catch (err) {
+    deps.logger.error({ err, streamId }, 'could not open the LiveKit room to resume');
+    throw new AppError('unavailable', 'The media server is not answering; try again.');
+  }
+  const live = await markStreamResumed(deps.db, stream.id, endedAfter);
+  if (!live) {
+    // Someone else resumed it first (fine), or it changed under us.
+    const current = (await loadStream(deps.db, stream.id)).stream;
+    if (current.status === 'live') return streamRowToSummary(current);
+    throw new AppError('resume_expired', 'This stream can no longer be resumed.');
+  }
+  deps.realtime.publish(stream.id, 'stream:status', {
+    streamId: stream.id,
+    status: 'live',
+    segment: segment?.segment ?? null,
+  });
+  return streamRowToSummary(live);
+}
+
 export type IssuedToken = MediaToken;
 
 /**
@@ -497,18 +558,31 @@ export async function revokeCohostStage(
   return { status: 'revoked' };
 }
 
-/** Removes someone from a stream: disconnected now, and refused a token from then on. */
+/**
+ * Removes someone from a stream: disconnected now, and refused a token from then on. The
+ * owner, an accepted co-host or the shop's moderator may; only the owner removes a co-host
+ * or another moderator, and nobody the owner.
+ */
 export async function removeStreamParticipant(
   deps: StreamDeps,
   user: User,
   streamId: string,
   targetId: string,
 ): Promise<void> {
-  const { stream, shop } = await loadOwnedStream(deps.db, user, streamId);
+  const { stream, shop } = await loadStream(deps.db, streamId);
+  const realtimeStream = {
+    id: stream.id,
+    shopId: shop.id,
+    ownerId: shop.owner_id,
+    status: stream.status,
+  };
+  const role = await requireModerator(deps.db, user, realtimeStream);
   if (targetId === shop.owner_id) throw new AppError('bad_request', 'The owner cannot be removed.');
+  if (targetId === user.id) throw new AppError('bad_request', 'You cannot remove yourself.');
   if (!UUID.test(targetId) || !(await userExists(deps.db, targetId))) {
     throw new AppError('not_found', 'No such user.');
   }
+  await requireMayActOn(deps.db, role, realtimeStream, targetId);
   await insertRemovedParticipant(deps.db, {
     streamId: stream.id,
     userId: targetId,

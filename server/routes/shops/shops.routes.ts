@@ -1,15 +1,23 @@
 import { createRoute } from '@hono/zod-openapi';
 import { requireAccount } from '../../middleware/session';
-import { createShop, getPublicShop } from '../../services/shop.service';
-import { CreateShopBody, ShopEnvelope, ShopPage, SlugParams } from '../../contracts/shop';
+import { createShop, editShop, getPublicShop } from '../../services/shop.service';
+import { ShopParams } from '../../contracts/common';
+import {
+  CreateShopBody,
+  EditShopBody,
+  ShopEnvelope,
+  ShopPage,
+  SlugParams,
+} from '../../contracts/shop';
 import { createRouter, errors, jsonBody, jsonContent } from '../../openapi';
 import type { Router } from '../router';
 
-/** /api/shops itself: opening a shop, and a shop's public page by its slug. */
+/** /api/shops itself: opening a shop, its settings, and a shop's public page by its slug. */
 export function shopRootRoutes() {
   const router = createRouter();
   openShopRoute(router);
   publicShopRoute(router);
+  editShopRoute(router);
   return router;
 }
 
@@ -54,5 +62,41 @@ function publicShopRoute(router: Router) {
       },
     }),
     async (c) => c.json(await getPublicShop(c.var.deps.db, c.req.valid('param').slug), 200),
+  );
+}
+
+function editShopRoute(router: Router) {
+  router.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/{shopId}',
+      tags: ['shops'],
+      summary: "Edit the shop's settings (owner)",
+      description:
+        'Name, address, pickup hours, story, logo (an upload of this app), the attribution ' +
+        'window in days (1–30) and the default per-buyer limit (1–99, null for none). ' +
+        'Fields left out stay as they are; null clears an optional one.',
+      request: { params: ShopParams, body: jsonBody(EditShopBody) },
+      responses: {
+        200: jsonContent(ShopEnvelope, 'The shop as saved'),
+        ...errors(
+          'validation_failed',
+          'malformed_json',
+          'unauthenticated',
+          'forbidden',
+          'not_found',
+        ),
+      },
+    }),
+    async (c) => {
+      const owner = requireAccount(c);
+      const shop = await editShop(
+        c.var.deps.db,
+        owner,
+        c.req.valid('param').shopId,
+        c.req.valid('json'),
+      );
+      return c.json({ shop }, 200);
+    },
   );
 }

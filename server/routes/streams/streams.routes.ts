@@ -8,6 +8,7 @@ import {
   SEGMENTS,
   editStream,
   endStream,
+  resumeStream,
   getStreamView,
   startStream,
   streamCalendar,
@@ -27,6 +28,7 @@ export function streamRootRoutes() {
   streamViewRoute(router);
   calendarRoute(router);
   startAndEndRoutes(router);
+  resumeRoute(router);
   return router;
 }
 
@@ -139,4 +141,36 @@ function startAndEndRoutes(router: Router) {
       },
     );
   }
+}
+
+function resumeRoute(router: Router) {
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/{streamId}/resume',
+      tags: ['streams'],
+      summary: 'Go live again after ending (owner)',
+      description:
+        'A stream ended less than 2 hours ago goes live again in the same room, with the same ' +
+        'offers and orders; watchers hear `stream:status` live. Later: 409 `resume_expired`; ' +
+        'a stream that is not ended: 409 `conflict`.',
+      request: { params: StreamParams },
+      responses: {
+        200: jsonContent(StreamSummaryEnvelope, 'The stream, live again'),
+        ...errors(
+          'unauthenticated',
+          'forbidden',
+          'not_found',
+          'conflict',
+          'resume_expired',
+          'unavailable',
+        ),
+      },
+    }),
+    async (c) => {
+      const user = requireAccount(c);
+      const stream = await resumeStream(c.var.deps, user, c.req.valid('param').streamId);
+      return c.json({ stream }, 200);
+    },
+  );
 }
