@@ -1,4 +1,4 @@
-import type { Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { CreatedAt, Timestamp } from './schema';
 
 // Tables of the realtime capability, merged into DB in schema.ts.
@@ -13,6 +13,18 @@ export interface CommentsTable {
   created_at: CreatedAt;
   deleted_at: Timestamp | null;
   deleted_by: string | null;
+  /** The author's standing in the stream when they wrote it; null for everyone else. */
+  author_role: ColumnType<CommentRole | null, CommentRole | null | undefined, never>;
+}
+
+export type CommentRole = 'owner' | 'cohost' | 'moderator';
+
+/** People the owner appointed to moderate the shop's streams. */
+export interface ShopModeratorsTable {
+  shop_id: string;
+  user_id: string;
+  appointed_by: string;
+  created_at: CreatedAt;
 }
 
 export interface StreamMutesTable {
@@ -33,6 +45,7 @@ export interface RealtimeTables {
   comments: CommentsTable;
   stream_mutes: StreamMutesTable;
   shop_blocked_words: ShopBlockedWordsTable;
+  shop_moderators: ShopModeratorsTable;
 }
 
 export type CommentRow = Selectable<CommentsTable>;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from '../database';
-import type { CommentRow } from '../realtime.schema';
+import type { CommentRole, CommentRow } from '../realtime.schema';
 
 export interface StreamForRealtime {
   id: string;
@@ -24,7 +24,13 @@ export async function findStreamForRealtime(
 
 export async function insertComment(
   db: Database,
-  comment: { streamId: string; userId: string; authorName: string; text: string },
+  comment: {
+    streamId: string;
+    userId: string;
+    authorName: string;
+    text: string;
+    authorRole?: CommentRole | null;
+  },
 ): Promise<CommentRow> {
   return db
     .insertInto('comments')
@@ -33,6 +39,7 @@ export async function insertComment(
       user_id: comment.userId,
       author_name: comment.authorName,
       text: comment.text,
+      author_role: comment.authorRole ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();

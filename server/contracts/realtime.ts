@@ -6,6 +6,13 @@ import { hasNoNul, NO_NUL } from './common';
 import { OfferStatus, OfferTerms } from './offer';
 import { Segment, StreamStatus } from './stream';
 
+/**
+ * The author's standing in the stream when they wrote, decided by the server (never sent by
+ * a client): the comment list shows it as a badge. null for everyone else.
+ */
+export const CommentRole = z.enum(['owner', 'cohost', 'moderator']);
+export type CommentRole = z.infer<typeof CommentRole>;
+
 export const CommentPayload = z.object({
   id: z.string(),
   streamId: z.string(),
@@ -13,6 +20,7 @@ export const CommentPayload = z.object({
   name: z.string(),
   text: z.string(),
   createdAt: z.string(),
+  role: CommentRole.nullable(),
 });
 export type CommentPayload = z.infer<typeof CommentPayload>;
 
@@ -92,6 +100,17 @@ export type CountPayload = z.infer<typeof CountPayload>;
 export const UserMutedPayload = z.object({ streamId: z.string(), until: z.string() });
 export type UserMutedPayload = z.infer<typeof UserMutedPayload>;
 
+/**
+ * The owner appointed (`moderator: true`) or dismissed a moderator of the stream's shop: that
+ * person's page widens or narrows its moderation controls (the server re-checks every step).
+ */
+export const ModeratorChangedPayload = z.object({
+  streamId: z.string(),
+  userId: z.string(),
+  moderator: z.boolean(),
+});
+export type ModeratorChangedPayload = z.infer<typeof ModeratorChangedPayload>;
+
 /** `cohost:invited`, `cohost:removed` and `user:removed`. */
 export const StreamUserPayload = z.object({ streamId: z.string(), userId: z.string() });
 export type StreamUserPayload = z.infer<typeof StreamUserPayload>;
@@ -115,6 +134,7 @@ export const serverEvents = {
   'cohost:invited': StreamUserPayload,
   'cohost:removed': StreamUserPayload,
   'user:removed': StreamUserPayload,
+  'moderator:changed': ModeratorChangedPayload,
 } as const;
 export type ServerEventName = keyof typeof serverEvents;
 export type ServerEventPayload<E extends ServerEventName> = z.infer<(typeof serverEvents)[E]>;
@@ -128,6 +148,10 @@ export const StreamJoined = z.object({
   likes: z.number(),
   /** Whether this user may delete comments, mute and remove people here. */
   canModerate: z.boolean(),
+  /** This user's standing here (owner, accepted co-host, the shop's moderator), if any. */
+  role: CommentRole.nullable().optional(),
+  /** The signed-in user's id; null for a visitor without a session. */
+  userId: z.string().nullable().optional(),
 });
 export type StreamJoined = z.infer<typeof StreamJoined>;
 /** The text is checked further (length, blocked words) by the comment service. */

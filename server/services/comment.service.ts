@@ -15,6 +15,8 @@ import {
 } from '../../db/repositories/comment.repository';
 import { findShopById } from '../../db/repositories/shop.repository';
 import { findCohost, isRemovedParticipant } from '../../db/repositories/stream.repository';
+import { isShopModerator } from '../../db/repositories/moderator.repository';
+import type { CommentRole } from '../contracts/realtime';
 import { AppError } from '../errors';
 import type { CommentPayload } from '../realtime/events';
 import type { User } from './auth.service';
@@ -35,6 +37,7 @@ export function commentRowToPayload(row: CommentRow): CommentPayload {
     name: row.author_name,
     text: row.text,
     createdAt: row.created_at.toISOString(),
+    role: row.author_role,
   };
 }
 
@@ -66,20 +69,38 @@ export function findBlockedWord(text: string, words: readonly string[]): string 
 export interface JoinedStream {
   stream: StreamForRealtime;
   canModerate: boolean;
+  role: CommentRole | null;
   comments: CommentPayload[];
   likes: number;
 }
 
-/** The shop's owner, or a co-host the owner invited on stage and who accepted. */
+/**
+ * A user's standing in a stream, from the records alone: the shop's owner, a co-host the
+ * owner invited on stage and who accepted, or a moderator the owner appointed for the shop.
+ * Guests have none. It decides who moderates and the badge on their comments.
+ */
+export async function streamRole(
+  db: Database,
+  user: User,
+  stream: StreamForRealtime,
+): Promise<CommentRole | null> {
+  if (user.id === stream.ownerId) return 'owner';
+  if (user.guest) return null;
+  const [cohost, moderator] = await Promise.all([
+    findCohost(db, stream.id, user.id),
+    isShopModerator(db, stream.shopId, user.id),
+  ]);
+  if (cohost?.status === 'accepted') return 'cohost';
+  return moderator ? 'moderator' : null;
+}
+
+/** The owner, an accepted co-host or an appointed moderator: they delete, mute and remove. */
 export async function canModerate(
   db: Database,
   user: User,
   stream: StreamForRealtime,
 ): Promise<boolean> {
-  if (user.guest) return false;
-  if (user.id === stream.ownerId) return true;
-  const cohost = await findCohost(db, stream.id, user.id);
-  return cohost?.status === 'accepted';
+  return (await streamRole(db, user, stream)) !== null;
 }
 
 async function refuseRemoved(db: Database, user: User, streamId: string): Promise<void> {
@@ -97,14 +118,15 @@ export async function joinStream(
   const stream = await findStreamForRealtime(db, streamId);
   if (!stream) throw new AppError('not_found', 'No such stream.');
   if (user) await refuseRemoved(db, user, streamId);
-  const [rows, likes, moderator] = await Promise.all([
+  const [rows, likes, role] = await Promise.all([
     listRecentComments(db, streamId, RECENT_COMMENTS),
     findLikeCount(db, streamId),
-    user ? canModerate(db, user, stream) : false,
+    user ? streamRole(db, user, stream) : null,
   ]);
   return {
     stream,
-    canModerate: moderator,
+    canModerate: role !== null,
+    role,
     comments: rows.map(commentRowToPayload),
     likes,
   };
@@ -119,9 +141,12 @@ export async function postComment(
   const text = normaliseCommentText(rawText);
   // a removed user's socket may still be open; the record decides
   await refuseRemoved(db, user, stream.id);
-  const [mutedUntil, words] = await Promise.all([
+  // Read for every comment, never cached: a list the owner just saved applies to the very
+  // next comment, on every process.
+  const [mutedUntil, words, role] = await Promise.all([
     findMuteUntil(db, stream.id, user.id),
     listBlockedWords(db, stream.shopId),
+    streamRole(db, user, stream),
   ]);
   if (mutedUntil) {
     const minutes = Math.max(1, Math.ceil((mutedUntil.getTime() - Date.now()) / 60_000));
@@ -135,17 +160,47 @@ export async function postComment(
     userId: user.id,
     authorName: user.name,
     text,
+    authorRole: role,
   });
   return commentRowToPayload(row);
 }
 
-async function requireModerator(
+/** The moderator's role; 403 for anyone else. */
+export async function requireModerator(
   db: Database,
   user: User,
   stream: StreamForRealtime,
+): Promise<CommentRole> {
+  const role = await streamRole(db, user, stream);
+  if (!role) {
+    throw new AppError(
+      'forbidden',
+      'Only the shop owner, co-hosts and moderators can moderate this stream.',
+    );
+  }
+  return role;
+}
+
+/**
+ * Whom a moderator may mute or remove: nobody may act on the owner, and only the owner acts
+ * on a co-host or another moderator (so two moderators cannot silence each other).
+ */
+export async function requireMayActOn(
+  db: Database,
+  actor: CommentRole,
+  stream: StreamForRealtime,
+  targetId: string,
 ): Promise<void> {
-  if (!(await canModerate(db, user, stream))) {
-    throw new AppError('forbidden', 'Only the shop owner and co-hosts can moderate this stream.');
+  if (targetId === stream.ownerId) {
+    throw new AppError('bad_request', 'The shop owner cannot be muted or removed.');
+  }
+  if (actor === 'owner') return;
+  const target = await findCohost(db, stream.id, targetId);
+  if (target?.status === 'accepted' || (await isShopModerator(db, stream.shopId, targetId))) {
+    throw new AppError(
+      'forbidden',
+      'Only the shop owner can mute or remove a co-host or moderator.',
+    );
   }
 }
 
@@ -170,8 +225,9 @@ export async function muteUser(
   stream: StreamForRealtime,
   target: { userId: string; minutes: number },
 ): Promise<Date> {
-  await requireModerator(db, user, stream);
+  const role = await requireModerator(db, user, stream);
   if (target.userId === user.id) throw new AppError('bad_request', 'You cannot mute yourself.');
+  await requireMayActOn(db, role, stream, target.userId);
   const until = new Date(Date.now() + target.minutes * 60_000);
   await upsertMute(db, { streamId: stream.id, userId: target.userId, until, mutedBy: user.id });
   return until;

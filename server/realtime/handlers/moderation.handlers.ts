@@ -5,7 +5,7 @@ import { inStream, onAsk, signedIn } from '../ask';
 import type { RealtimeSocket } from '../types';
 import type { HandlerContext } from './context';
 
-/** Muting and removing people: the shop's owner and co-hosts (checked by the services). */
+/** Muting and removing people: the owner, co-hosts and moderators (checked by the services). */
 export function moderationHandlers(socket: RealtimeSocket, { deps, rooms }: HandlerContext): void {
   onAsk(
     socket,

@@ -19,7 +19,13 @@ export function streamHandlers(socket: RealtimeSocket, { deps, rooms }: HandlerC
     socket.data.canModerate = joined.canModerate;
     await socket.join(streamRoom(p.streamId));
     rooms.recountViewers(p.streamId);
-    return { comments: joined.comments, likes: joined.likes, canModerate: joined.canModerate };
+    return {
+      comments: joined.comments,
+      likes: joined.likes,
+      canModerate: joined.canModerate,
+      role: joined.role,
+      userId: socket.data.user?.id ?? null,
+    };
   });
 
   socket.on('stream:leave', () => {

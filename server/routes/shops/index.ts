@@ -2,6 +2,7 @@ import { createRouter } from '../../openapi';
 import { shopBlockedWordRoutes } from './blocked-words.routes';
 import { shopLeaderInviteRoutes } from './leader-invites.routes';
 import { shopLeaderRoutes } from './leaders.routes';
+import { shopModeratorRoutes } from './moderators.routes';
 import { shopOrderRoutes } from './orders.routes';
 import { shopPickupRoutes } from './pickups.routes';
 import { shopProductRoutes } from './products.routes';
@@ -14,6 +15,7 @@ export function shopRoutes() {
   return createRouter()
     .route('/', shopRootRoutes())
     .route('/', shopBlockedWordRoutes())
+    .route('/', shopModeratorRoutes())
     .route('/', shopLeaderRoutes())
     .route('/', shopLeaderInviteRoutes())
     .route('/', shopStreamRoutes())

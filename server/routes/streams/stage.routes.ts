@@ -223,7 +223,7 @@ function removeParticipantRoute(router: Router) {
       method: 'post',
       path: '/{streamId}/participants/{userId}/remove',
       tags: ['streams'],
-      summary: 'Remove someone from the stream for good (owner)',
+      summary: 'Remove someone from the stream for good (owner, co-host or moderator)',
       request: { params: StreamUserParams },
       responses: {
         204: { description: 'Removed' },
