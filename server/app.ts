@@ -7,6 +7,7 @@ import type { AppDeps, AppEnv } from './context';
 import { AppError } from './errors';
 import { jsonBodiesOnly, sameOriginOnly } from './middleware/edge';
 import { loadSession } from './middleware/session';
+import { stockGate } from './middleware/stock-gate';
 import { authRoutes } from './routes/auth/auth.routes';
 import { docsRoutes } from './routes/docs/docs.routes';
 import { healthRoutes } from './routes/health/health.routes';
@@ -77,6 +78,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use('/api/*', exceptImageUpload(jsonBodyLimit));
   app.use('/api/*', sameOriginOnly);
   app.use('/api/*', exceptImageUpload(jsonBodiesOnly));
+  // a flash sale's losers are answered before their session is even looked up
+  app.use('/api/streams/:streamId/orders', stockGate);
   app.use('/api/*', loadSession);
   app.use('/s/*', loadSession);
 

@@ -23,5 +23,7 @@ export interface AppEnv {
     requestId: string;
     user: User | null;
     sessionId: string | null;
+    /** What the stock gate saw before an order (middleware/stock-gate.ts). */
+    stockGate?: { epoch: string; replayKey: string | null };
   };
 }

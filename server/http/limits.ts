@@ -169,7 +169,7 @@ export function limiter(opts: LimitOptions): Limiter {
 type RedisClient = ReturnType<typeof createClient>;
 const redisClients = new Map<string, RedisClient>();
 
-function redisClient(url: string, logger: Logger): RedisClient {
+export function redisClient(url: string, logger: Logger): RedisClient {
   const existing = redisClients.get(url);
   if (existing) return existing;
   const client: RedisClient = createClient({

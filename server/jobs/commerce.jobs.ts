@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
+import type { Config } from '../config';
 import type { Database } from '../../db/database';
 import { listOverdueGroupOffers } from '../../db/repositories/order.repository';
 import type { RealtimeBus } from '../realtime/bus';
@@ -14,6 +15,7 @@ import {
 const GROUP_DEADLINE_QUEUE = 'group-deadline';
 
 export interface CommerceJobDeps {
+  config: Config;
   db: Database;
   realtime: RealtimeBus;
   logger: Logger;

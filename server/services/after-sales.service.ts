@@ -19,6 +19,7 @@ import {
   resolveOpenRefundRequest,
 } from '../../db/repositories/refund.repository';
 import type { AppDeps } from '../context';
+import { stockGateFor } from './stock-gate.service';
 import { AppError } from '../errors';
 import type { User } from './auth.service';
 import { ledgerOnPickup, ledgerOnReverse } from '../rules/commission';
@@ -30,7 +31,7 @@ import { offerUpdate } from '../contracts/realtime';
 import { publishCommitted, toOutbox } from './outbox.service';
 import type { PrepareList, RefundRequest } from '../contracts/order';
 
-type Deps = Pick<AppDeps, 'db' | 'realtime' | 'logger'>;
+type Deps = Pick<AppDeps, 'config' | 'db' | 'realtime' | 'logger'>;
 
 async function detail(db: Database, orderId: string): Promise<OrderDetail> {
   const row = await findOrderListRow(db, orderId);
@@ -230,6 +231,8 @@ export async function refundOrder(
     await resolveOpenRefundRequest(trx, orderId, 'approved', owner.id, note ?? null);
     return result.outbox;
   });
+  // units went back on the offer (an event says so): the stock gate must not remember less
+  if (outbox.length) await stockGateFor(deps).stockReturned(order.offer_id);
   publish(deps, outbox);
   return detail(deps.db, orderId);
 }
@@ -267,6 +270,8 @@ export async function cancelOrder(deps: Deps, buyer: User, orderId: string): Pro
       )
     ).outbox;
   });
+  // units went back on the offer (an event says so): the stock gate must not remember less
+  if (outbox.length) await stockGateFor(deps).stockReturned(order.offer_id);
   publish(deps, outbox);
   return detail(deps.db, orderId);
 }

@@ -14,6 +14,7 @@ import {
 import { insertOutbox } from '../../db/repositories/outbox.repository';
 import { findProduct } from '../../db/repositories/product.repository';
 import type { AppDeps } from '../context';
+import { stockGateFor } from './stock-gate.service';
 import { AppError } from '../errors';
 import { scheduleGroupDeadline } from '../jobs/commerce.jobs';
 import type { Offer, OfferTerms } from '../contracts/offer';
@@ -177,7 +178,7 @@ export function offerRowToTerms(row: OfferRow): OfferTerms {
  * applies to orders placed after it.
  */
 export async function editOffer(
-  deps: Pick<AppDeps, 'db' | 'realtime' | 'logger'>,
+  deps: Pick<AppDeps, 'config' | 'db' | 'realtime' | 'logger'>,
   owner: User,
   streamId: string,
   offerId: string,
@@ -271,6 +272,8 @@ export async function editOffer(
       groupChange && deadline !== null && deadline.getTime() !== offer.group_deadline?.getTime();
     return { row: updated, outbox: rows, deadlineMoved: moved };
   });
+  // a raised quantity gives units: the stock gate must forget what it saw before the edit
+  await stockGateFor(deps).stockReturned(row.id);
   publishCommitted(db, deps.realtime, outbox, (err) =>
     deps.logger.error({ err }, 'outbox delete failed'),
   );

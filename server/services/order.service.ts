@@ -31,6 +31,7 @@ import { groupReached, offerUpdate, orderNew } from '../contracts/realtime';
 import type { User } from './auth.service';
 import { attributeOrder, type Attribution } from './attribution.service';
 import { publishCommitted, toOutbox } from './outbox.service';
+import { stockGateFor } from './stock-gate.service';
 import { commissionCents, ledgerOnOrder, ledgerOnReverse } from '../rules/commission';
 import { maskName } from '../rules/names';
 import { buyerLimit, offerStatus, whyClosed } from '../rules/offer';
@@ -143,7 +144,11 @@ function knownSoldOut(offerId: string, readAt: number, quantity: number): boolea
 
 /** Thrown inside the transaction to roll it back; becomes an AppError outside. */
 class Refusal extends Error {
-  constructor(readonly appError: AppError) {
+  constructor(
+    readonly appError: AppError,
+    /** For a refusal by the stock: the units the offer had left. */
+    readonly remaining?: number,
+  ) {
     super(appError.message);
   }
 }
@@ -351,12 +356,13 @@ async function commitOrder(
   const why = now ? whyClosed(now, new Date()) : null;
   throw new Refusal(
     why ? new AppError('offer_closed', why) : new AppError('sold_out', 'Sold out.'),
+    why ? undefined : now?.remaining,
   );
 }
 
 /** After commit: the order's events, and the offer's stock as the statement left it. */
 function announce(
-  deps: Pick<AppDeps, 'db' | 'realtime' | 'logger'>,
+  deps: Pick<AppDeps, 'config' | 'db' | 'realtime' | 'logger'>,
   offer: OfferForBuyerRow,
   committed: Committed,
 ): void {
@@ -392,13 +398,16 @@ function announce(
  * never oversells (commitOrder); announce it after commit.
  */
 export async function placeOrder(
-  deps: Pick<AppDeps, 'db' | 'realtime' | 'logger'>,
+  deps: Pick<AppDeps, 'config' | 'db' | 'realtime' | 'logger'>,
   buyer: User,
   streamId: string,
   input: PlaceOrderInput,
   idempotencyKey?: string,
+  /** What the stock gate saw in front of the route (middleware/stock-gate.ts). */
+  gateSeen?: { epoch: string; replayKey: string | null },
 ): Promise<{ order: Order; replayed: boolean }> {
   const { db } = deps;
+  const gate = stockGateFor(deps);
   const hash = requestHash(streamId, input);
   const readAt = performance.now();
   const offer = await findOfferForBuyer(db, streamId, input.offerId, {
@@ -429,9 +438,19 @@ export async function placeOrder(
       const row = newOrderRow(buyer, offer, input, decided);
       const committed = await commitOrder(db, offer, row, maskName(buyer.name), readAt, limit);
       announce(deps, offer, committed);
+      if (gateSeen) {
+        await gate.remember(offer.offer_id, committed.stock.remaining, gateSeen.epoch);
+        if (gateSeen.replayKey) await gate.rememberWinner(gateSeen.replayKey);
+      }
       return { order: orderRowToOrder(committed.order), replayed: false };
     } catch (err) {
-      if (err instanceof Refusal) throw err.appError;
+      if (err instanceof Refusal) {
+        // sold out by the statement itself: the gate answers the next ones
+        if (gateSeen && err.remaining !== undefined) {
+          await gate.remember(offer.offer_id, err.remaining, gateSeen.epoch);
+        }
+        throw err.appError;
+      }
       if (idempotencyKey && isUniqueViolation(err, 'orders_idempotency_per_buyer')) {
         // A concurrent request with the same key won; it has committed by now.
         const winner = await findOrderByIdempotencyKey(db, buyer.id, idempotencyKey);
@@ -449,7 +468,7 @@ export async function placeOrder(
  * number of times, from any process: only the call that sets group_failed_at acts.
  */
 export async function failGroupIfUnreached(
-  deps: Pick<AppDeps, 'db' | 'realtime' | 'logger'>,
+  deps: Pick<AppDeps, 'config' | 'db' | 'realtime' | 'logger'>,
   offerId: string,
 ): Promise<{ cancelled: number } | null> {
   const result = await deps.db.transaction().execute(async (trx) => {
@@ -481,6 +500,7 @@ export async function failGroupIfUnreached(
     return { cancelled: cancelled.length, rows };
   });
   if (!result) return null;
+  await stockGateFor(deps).stockReturned(offerId);
   publishCommitted(deps.db, deps.realtime, result.rows, (err) =>
     deps.logger.error({ err }, 'outbox delete failed'),
   );

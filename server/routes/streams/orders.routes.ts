@@ -65,6 +65,7 @@ function placeOrderRoute(router: Router) {
         streamId,
         { ...c.req.valid('json'), visitorKey: getCookie(c, VISITOR_COOKIE) },
         key,
+        c.var.stockGate,
       );
       if (replayed) c.header('Idempotent-Replayed', 'true');
       return c.json({ order }, 201);
