@@ -1,3 +1,4 @@
+import type { GateTicket } from './services/stock-gate.service';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { Database } from '../db/database';
@@ -23,7 +24,7 @@ export interface AppEnv {
     requestId: string;
     user: User | null;
     sessionId: string | null;
-    /** What the stock gate saw before an order (middleware/stock-gate.ts). */
-    stockGate?: { epoch: string; replayKey: string | null };
+    /** What the stock gate let through before an order (middleware/stock-gate.ts). */
+    stockGate?: GateTicket;
   };
 }

@@ -9,8 +9,8 @@ import { replayKeyOf, stockGateFor } from '../services/stock-gate.service';
  * In front of POST /api/streams/{streamId}/orders, before the session is looked up: a
  * buyer asking for more than the gate knows is left is told "sold out" without touching the
  * database (see stock-gate.service.ts). Anything the gate cannot read (a malformed body)
- * goes on to the route, which answers it properly. What the gate saw is handed to the order
- * service, which tells the gate what its own statement found.
+ * goes on to the route, which answers it properly. The ticket (the units let through) is
+ * handed to the order service, which tells the gate what its own statement found.
  */
 export const stockGate: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.req.method !== 'POST') return next();
@@ -27,8 +27,13 @@ export const stockGate: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   const replayKey = replayKeyOf(getCookie(c, SESSION_COOKIE), c.req.header('idempotency-key'));
   const gate = stockGateFor(c.var.deps);
-  const { refuse, epoch } = await gate.check(offerId, quantity, replayKey);
-  if (refuse) throw new AppError('sold_out', 'Sold out.');
-  c.set('stockGate', { epoch, replayKey });
-  return next();
+  const ticket = await gate.admit(offerId, quantity, replayKey);
+  if (!ticket) throw new AppError('sold_out', 'Sold out.');
+  c.set('stockGate', ticket);
+  try {
+    await next();
+  } finally {
+    // whatever became of the request (the order service releases it as soon as it knows)
+    gate.release(ticket);
+  }
 };

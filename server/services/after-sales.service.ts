@@ -65,7 +65,7 @@ async function reverseOrder(
   to: 'cancelled' | 'refunded',
   from: readonly OrderState[],
   cancelReason?: string,
-): Promise<{ order: OrderRow; outbox: OutboxRow[] }> {
+): Promise<{ order: OrderRow; outbox: OutboxRow[]; remaining: number | null }> {
   const changed = await transitionOrder(
     trx,
     order.id,
@@ -80,8 +80,10 @@ async function reverseOrder(
     ledgerOnReverse(order, wasPickedUp, to === 'refunded' ? 'refund' : 'cancel'),
   );
   let outbox: OutboxRow[] = [];
+  let remaining: number | null = null;
   if (!wasPickedUp) {
     const stock = await returnStock(trx, order.offer_id, order.quantity);
+    remaining = stock.remaining;
     const offer = await trx
       .selectFrom('offers')
       .select(['group_min', 'group_reached_at', 'group_failed_at', 'closed_at'])
@@ -104,7 +106,7 @@ async function reverseOrder(
       ]),
     );
   }
-  return { order: changed, outbox };
+  return { order: changed, outbox, remaining };
 }
 
 /** The shop's staff (owner, or the leader at their own point) hands out an order by code. */
@@ -219,7 +221,7 @@ export async function refundOrder(
   const order = await findOrderById(deps.db, orderId);
   if (!order) throw new AppError('not_found', 'No such order.');
   await assertShopOwner(deps.db, owner, order.shop_id);
-  const outbox = await deps.db.transaction().execute(async (trx) => {
+  const { outbox, remaining } = await deps.db.transaction().execute(async (trx) => {
     const locked = await lockOrder(trx, orderId);
     if (!locked) throw new AppError('not_found', 'No such order.');
     const result = await reverseOrder(trx, locked, 'refunded', [
@@ -229,10 +231,10 @@ export async function refundOrder(
       'picked_up',
     ]);
     await resolveOpenRefundRequest(trx, orderId, 'approved', owner.id, note ?? null);
-    return result.outbox;
+    return result;
   });
-  // units went back on the offer (an event says so): the stock gate must not remember less
-  if (outbox.length) await stockGateFor(deps).stockReturned(order.offer_id);
+  // units went back on the offer: the stock gate starts a new epoch with them
+  if (remaining !== null) await stockGateFor(deps).restocked(order.offer_id, remaining);
   publish(deps, outbox);
   return detail(deps.db, orderId);
 }
@@ -257,21 +259,19 @@ export async function declineRefund(
 export async function cancelOrder(deps: Deps, buyer: User, orderId: string): Promise<OrderDetail> {
   const order = await findOrderById(deps.db, orderId);
   if (!order || order.buyer_id !== buyer.id) throw new AppError('not_found', 'No such order.');
-  const outbox = await deps.db.transaction().execute(async (trx) => {
+  const { outbox, remaining } = await deps.db.transaction().execute(async (trx) => {
     const locked = await lockOrder(trx, orderId);
     if (!locked) throw new AppError('not_found', 'No such order.');
-    return (
-      await reverseOrder(
-        trx,
-        locked,
-        'cancelled',
-        ['pending_group', 'confirmed'],
-        'buyer_cancelled',
-      )
-    ).outbox;
+    return reverseOrder(
+      trx,
+      locked,
+      'cancelled',
+      ['pending_group', 'confirmed'],
+      'buyer_cancelled',
+    );
   });
-  // units went back on the offer (an event says so): the stock gate must not remember less
-  if (outbox.length) await stockGateFor(deps).stockReturned(order.offer_id);
+  // units went back on the offer: the stock gate starts a new epoch with them
+  if (remaining !== null) await stockGateFor(deps).restocked(order.offer_id, remaining);
   publish(deps, outbox);
   return detail(deps.db, orderId);
 }

@@ -59,7 +59,7 @@ export interface OfferInput {
 }
 
 export async function createOffer(
-  deps: Pick<AppDeps, 'db'>,
+  deps: Pick<AppDeps, 'config' | 'db' | 'logger'>,
   owner: User,
   streamId: string,
   input: OfferInput,
@@ -101,6 +101,8 @@ export async function createOffer(
     group_min: input.groupMin ?? null,
     group_deadline: deadline,
   });
+  // the gate knows the stock from the start, so a flash sale's first burst is already gated
+  await stockGateFor(deps).restocked(row.id, row.remaining);
   // A crash between insert and schedule is caught by the overdue-group sweep.
   if (deadline) await scheduleGroupDeadline(row.id, deadline);
   return offerRowToOffer(row);
@@ -272,8 +274,8 @@ export async function editOffer(
       groupChange && deadline !== null && deadline.getTime() !== offer.group_deadline?.getTime();
     return { row: updated, outbox: rows, deadlineMoved: moved };
   });
-  // a raised quantity gives units: the stock gate must forget what it saw before the edit
-  await stockGateFor(deps).stockReturned(row.id);
+  // a raised quantity gives units: the stock gate starts a new epoch with the figure
+  await stockGateFor(deps).restocked(row.id, row.remaining);
   publishCommitted(db, deps.realtime, outbox, (err) =>
     deps.logger.error({ err }, 'outbox delete failed'),
   );

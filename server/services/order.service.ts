@@ -31,7 +31,7 @@ import { groupReached, offerUpdate, orderNew } from '../contracts/realtime';
 import type { User } from './auth.service';
 import { attributeOrder, type Attribution } from './attribution.service';
 import { publishCommitted, toOutbox } from './outbox.service';
-import { stockGateFor } from './stock-gate.service';
+import { stockGateFor, type GateTicket } from './stock-gate.service';
 import { commissionCents, ledgerOnOrder, ledgerOnReverse } from '../rules/commission';
 import { maskName } from '../rules/names';
 import { buyerLimit, offerStatus, whyClosed } from '../rules/offer';
@@ -403,8 +403,8 @@ export async function placeOrder(
   streamId: string,
   input: PlaceOrderInput,
   idempotencyKey?: string,
-  /** What the stock gate saw in front of the route (middleware/stock-gate.ts). */
-  gateSeen?: { epoch: string; replayKey: string | null },
+  /** What the stock gate let through in front of the route (middleware/stock-gate.ts). */
+  ticket?: GateTicket,
 ): Promise<{ order: Order; replayed: boolean }> {
   const { db } = deps;
   const gate = stockGateFor(deps);
@@ -438,16 +438,18 @@ export async function placeOrder(
       const row = newOrderRow(buyer, offer, input, decided);
       const committed = await commitOrder(db, offer, row, maskName(buyer.name), readAt, limit);
       announce(deps, offer, committed);
-      if (gateSeen) {
-        await gate.remember(offer.offer_id, committed.stock.remaining, gateSeen.epoch);
-        if (gateSeen.replayKey) await gate.rememberWinner(gateSeen.replayKey);
+      if (ticket) {
+        gate.release(ticket);
+        await gate.remember(ticket, committed.stock.remaining);
+        if (ticket.replayKey) await gate.rememberWinner(ticket.replayKey);
       }
       return { order: orderRowToOrder(committed.order), replayed: false };
     } catch (err) {
       if (err instanceof Refusal) {
         // sold out by the statement itself: the gate answers the next ones
-        if (gateSeen && err.remaining !== undefined) {
-          await gate.remember(offer.offer_id, err.remaining, gateSeen.epoch);
+        if (ticket && err.remaining !== undefined) {
+          gate.release(ticket);
+          await gate.remember(ticket, err.remaining);
         }
         throw err.appError;
       }
@@ -497,10 +499,10 @@ export async function failGroupIfUnreached(
         },
       ]),
     );
-    return { cancelled: cancelled.length, rows };
+    return { cancelled: cancelled.length, rows, remaining: stock.remaining };
   });
   if (!result) return null;
-  await stockGateFor(deps).stockReturned(offerId);
+  await stockGateFor(deps).restocked(offerId, result.remaining);
   publishCommitted(deps.db, deps.realtime, result.rows, (err) =>
     deps.logger.error({ err }, 'outbox delete failed'),
   );

@@ -4,37 +4,52 @@ import { redisClient } from '../http/limits';
 
 // The stock gate: in a flash sale most buyers lose, and a loser should be told at once,
 // without a session lookup, an offer read or a database connection. PostgreSQL stays the
-// only source of truth: the gate only remembers what an order's own statement saw (the
-// units left), and can therefore only ever refuse early, never sell.
+// only source of truth: the gate knows only what the database said (the units an order's
+// statement left, or an offer's stock when it was created or given units back), and can
+// therefore only ever refuse early, never sell.
 //
-// Never turning away a buyer while stock remains: every change that gives units back
-// (a refund, a cancellation, a failed group, a raised quantity) bumps the offer's epoch
-// after it commits, and a remembered "units left" counts only while the epoch it was seen
-// at is still the current one. A request reads the epoch before its statement and writes
-// what it saw only if the epoch has not moved meanwhile, so a late writer can never hide
-// stock that came back. The one window left is the few milliseconds between a refund's
-// commit and its bump, during which a buyer may hear "sold out" for a unit just returned.
+// What it knows, per offer, is an upper bound of the units left within an "epoch". Orders
+// only lower the real figure, so whatever a statement saw stays an upper bound; every change
+// that gives units back (a refund, a cancellation, a failed group, an edit) starts a new
+// epoch after it commits, with the figure it committed. A request reads the epoch before its
+// statement and writes what it saw only if the epoch has not moved, so a late writer can
+// never hide stock that came back. The one window left is the milliseconds between such a
+// commit and its new epoch.
 //
-// Shared through Redis when REDIS_URL is set (every app process sees one gate); in memory
+// On top of that, each process counts the units of the orders it has let through and not
+// yet finished ("in flight"): when the units left, less those, cannot cover a request, it is
+// refused. So when 1,000 buyers arrive at once for 100 units, about 100 reach the database
+// and the rest are answered at once. A buyer can therefore hear "sold out" while the last
+// units are held by orders still being placed; if one of those fails, its units are offered
+// to the next buyer. The count is per process (a crashed process leaks nothing), so with
+// several processes a few more than the units left reach the database: harmless.
+//
+// Shared through Redis when REDIS_URL is set (every app process sees one figure); in memory
 // otherwise (one process). While Redis is unreachable the gate lets everyone through.
 //
 // A repeated request (the same Idempotency-Key of a buyer who won) is never refused by the
 // gate: winners' keys are remembered for an hour, so a buyer retrying after a lost answer
 // gets their order, not "sold out".
 
-export interface GateCheck {
-  /** The offer is known to have fewer than the asked units left: answer sold out. */
-  refuse: boolean;
-  /** The offer's epoch now, to hand back to `remember`. */
+/** What the gate let through: handed to the order service, released when the order is done. */
+export interface GateTicket {
+  offerId: string;
+  units: number;
+  /** The epoch the figure was read at, for `remember`. '' when the gate knows nothing. */
   epoch: string;
+  replayKey: string | null;
+  released: boolean;
 }
 
 export interface StockGate {
-  check(offerId: string, quantity: number, replayKey: string | null): Promise<GateCheck>;
-  /** After an order statement: the units it left (or found) on the offer, seen at `epoch`. */
-  remember(offerId: string, remaining: number, epoch: string): Promise<void>;
-  /** After a commit that gave units back to the offer. */
-  stockReturned(offerId: string): Promise<void>;
+  /** null: refused (sold out as far as the gate knows); else the ticket to release. */
+  admit(offerId: string, units: number, replayKey: string | null): Promise<GateTicket | null>;
+  /** The order is done (placed or refused): its units are no longer in flight. */
+  release(ticket: GateTicket): void;
+  /** After an order statement: the units it left (or found) on the offer. */
+  remember(ticket: GateTicket, remaining: number): Promise<void>;
+  /** After a commit that gave units back, or set them (a new or edited offer). */
+  restocked(offerId: string, remaining: number): Promise<void>;
   /** A winner's Idempotency-Key, so their retries pass the gate. */
   rememberWinner(replayKey: string): Promise<void>;
 }
@@ -47,13 +62,28 @@ export function replayKeyOf(sessionToken: string | undefined, key: string | unde
 
 const WINNER_TTL_SECONDS = 3600;
 /**
- * How long a remembered "units left" lasts. Short: should a returned unit's bump not reach
- * Redis (it is retried, then given up), the stale figure refuses for at most this long; in a
- * flash sale one request per offer per window reaches the database to learn it again.
+ * How long a figure lasts unless refreshed. Should a new epoch not reach Redis (it is
+ * retried, then given up), the stale figure refuses for at most this long.
  */
 const OFFER_TTL_SECONDS = 30;
 
-export function memoryStockGate(): StockGate {
+/** The shared part: the figure per offer, and the winners' keys. */
+interface GateStore {
+  /** The epoch now, and the figure when it was seen in this epoch. */
+  read(
+    offerId: string,
+    replayKey: string | null,
+  ): Promise<{
+    epoch: string;
+    remaining: number | null;
+    winner: boolean;
+  }>;
+  remember(offerId: string, remaining: number, epoch: string): Promise<void>;
+  restocked(offerId: string, remaining: number): Promise<void>;
+  rememberWinner(replayKey: string): Promise<void>;
+}
+
+function memoryStore(): GateStore {
   const offers = new Map<
     string,
     { epoch: number; remaining: number | null; seenAt: number; until: number }
@@ -68,33 +98,33 @@ export function memoryStockGate(): StockGate {
     }
     return e;
   };
+  const set = (
+    e: { remaining: number | null; seenAt: number; until: number; epoch: number },
+    r: number,
+  ) => {
+    e.remaining = r;
+    e.seenAt = e.epoch;
+    e.until = Date.now() + OFFER_TTL_SECONDS * 1000;
+  };
   return {
-    check(offerId, quantity, replayKey) {
+    read(offerId, replayKey) {
       const e = offers.get(offerId);
-      const epoch = String(e?.epoch ?? 0);
-      const known = replayKey !== null && (winners.get(replayKey) ?? 0) > Date.now();
-      const refuse =
-        !known &&
-        e !== undefined &&
-        e.remaining !== null &&
-        e.seenAt === e.epoch &&
-        e.until > Date.now() &&
-        e.remaining < quantity;
-      return Promise.resolve({ refuse, epoch });
+      const fresh = e && e.seenAt === e.epoch && e.until > Date.now();
+      return Promise.resolve({
+        epoch: String(e?.epoch ?? 0),
+        remaining: fresh ? e.remaining : null,
+        winner: replayKey !== null && (winners.get(replayKey) ?? 0) > Date.now(),
+      });
     },
     remember(offerId, remaining, epoch) {
       const e = entry(offerId);
-      if (String(e.epoch) === epoch) {
-        e.remaining = remaining;
-        e.seenAt = e.epoch;
-        e.until = Date.now() + OFFER_TTL_SECONDS * 1000;
-      }
+      if (String(e.epoch) === epoch) set(e, remaining);
       return Promise.resolve();
     },
-    stockReturned(offerId) {
+    restocked(offerId, remaining) {
       const e = entry(offerId);
       e.epoch += 1;
-      e.remaining = null;
+      set(e, remaining);
       return Promise.resolve();
     },
     rememberWinner(replayKey) {
@@ -106,13 +136,14 @@ export function memoryStockGate(): StockGate {
 }
 
 // One round trip each. Hash fields: e = epoch, r = units left, s = the epoch r was seen at.
-const CHECK = `
+const READ = `
 local e = redis.call('hget', KEYS[1], 'e') or '0'
-if ARGV[2] ~= '' and redis.call('exists', KEYS[2]) == 1 then return {0, e} end
+local w = 0
+if ARGV[1] ~= '' and redis.call('exists', KEYS[2]) == 1 then w = 1 end
 local r = redis.call('hget', KEYS[1], 'r')
 local s = redis.call('hget', KEYS[1], 's')
-if r and s == e and tonumber(r) < tonumber(ARGV[1]) then return {1, e} end
-return {0, e}`;
+if r and s == e then return {e, r, w} end
+return {e, '', w}`;
 const REMEMBER = `
 local e = redis.call('hget', KEYS[1], 'e') or '0'
 if e == ARGV[2] then
@@ -120,8 +151,13 @@ if e == ARGV[2] then
   redis.call('expire', KEYS[1], ARGV[3])
 end
 return 0`;
+const RESTOCKED = `
+local e = redis.call('hincrby', KEYS[1], 'e', 1)
+redis.call('hset', KEYS[1], 'r', ARGV[1], 's', e)
+redis.call('expire', KEYS[1], ARGV[2])
+return e`;
 
-export function redisStockGate(url: string, logger: Logger): StockGate {
+function redisStore(url: string, logger: Logger): GateStore {
   const client = redisClient(url, logger);
   const offerKey = (offerId: string) => `linli:gate:offer:${offerId}`;
   const winnerKey = (replayKey: string) => `linli:gate:winner:${replayKey}`;
@@ -131,23 +167,27 @@ export function redisStockGate(url: string, logger: Logger): StockGate {
     if (!warned) logger.warn({ err }, 'stock gate: Redis unreachable, every order goes through');
     warned = true;
   };
+  const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
   return {
-    async check(offerId, quantity, replayKey) {
-      if (!client.isReady) return { refuse: false, epoch: '' };
+    async read(offerId, replayKey) {
+      const open = { epoch: '', remaining: null, winner: false };
+      if (!client.isReady) return open;
       try {
-        const res = await client.eval(CHECK, {
+        const res = await client.eval(READ, {
           keys: [offerKey(offerId), replayKey ? winnerKey(replayKey) : 'linli:gate:none'],
-          arguments: [String(quantity), replayKey ?? ''],
+          arguments: [replayKey ?? ''],
         });
         warned = false;
-        const [refuse, epoch] = Array.isArray(res) ? res : [0, ''];
+        if (!Array.isArray(res)) return open;
+        const remaining = text(res[1]);
         return {
-          refuse: refuse === 1,
-          epoch: typeof epoch === 'string' || typeof epoch === 'number' ? String(epoch) : '',
+          epoch: text(res[0]),
+          remaining: remaining === '' ? null : Number(remaining),
+          winner: res[2] === 1,
         };
       } catch (err) {
         degraded(err);
-        return { refuse: false, epoch: '' };
+        return open;
       }
     },
     async remember(offerId, remaining, epoch) {
@@ -159,17 +199,15 @@ export function redisStockGate(url: string, logger: Logger): StockGate {
         })
         .catch(degraded);
     },
-    async stockReturned(offerId) {
-      // must reach Redis, or a remembered "sold out" would outlive the returned units:
-      // retried a few times, then the entry is dropped as a last resort
+    async restocked(offerId, remaining) {
+      // must reach Redis, or a figure from before would outlive the returned units:
+      // retried a few times, then given up (the figure expires by itself soon after)
       for (let attempt = 0; attempt < 3; attempt++) {
         try {
-          await client
-            .multi()
-            .hIncrBy(offerKey(offerId), 'e', 1)
-            .hDel(offerKey(offerId), 'r')
-            .expire(offerKey(offerId), OFFER_TTL_SECONDS)
-            .exec();
+          await client.eval(RESTOCKED, {
+            keys: [offerKey(offerId)],
+            arguments: [String(remaining), String(OFFER_TTL_SECONDS)],
+          });
           return;
         } catch (err) {
           degraded(err);
@@ -185,23 +223,54 @@ export function redisStockGate(url: string, logger: Logger): StockGate {
   };
 }
 
+/** The gate over a store, with this process's units in flight. */
+function gateOver(store: GateStore): StockGate {
+  const inFlight = new Map<string, number>();
+  return {
+    async admit(offerId, units, replayKey) {
+      const { epoch, remaining, winner } = await store.read(offerId, replayKey);
+      const held = inFlight.get(offerId) ?? 0;
+      if (!winner && remaining !== null && remaining - held < units) return null;
+      inFlight.set(offerId, held + units);
+      return { offerId, units, epoch, replayKey, released: false };
+    },
+    release(ticket) {
+      if (ticket.released) return;
+      ticket.released = true;
+      const left = (inFlight.get(ticket.offerId) ?? 0) - ticket.units;
+      if (left > 0) inFlight.set(ticket.offerId, left);
+      else inFlight.delete(ticket.offerId);
+    },
+    remember: (ticket, remaining) => store.remember(ticket.offerId, remaining, ticket.epoch),
+    restocked: (offerId, remaining) => store.restocked(offerId, remaining),
+    rememberWinner: (replayKey) => store.rememberWinner(replayKey),
+  };
+}
+
+export function memoryStockGate(): StockGate {
+  return gateOver(memoryStore());
+}
+
+export function redisStockGate(url: string, logger: Logger): StockGate {
+  return gateOver(redisStore(url, logger));
+}
+
 const gates = new WeakMap<object, StockGate>();
 
 /**
- * The app's gate: one per Redis URL (shared by every process), else one per database handle
- * (one process; tests that share a handle share a gate).
+ * The app's gate: one per database handle, over Redis when REDIS_URL is set (shared by
+ * every process) or memory (one process; tests that share a handle share a gate).
  */
 export function stockGateFor(deps: {
   config: { REDIS_URL?: string | undefined };
   db: object;
   logger: Logger;
 }): StockGate {
-  const owner = deps.db;
-  let gate = gates.get(owner);
+  let gate = gates.get(deps.db);
   if (!gate) {
     const url = deps.config.REDIS_URL;
     gate = url ? redisStockGate(url, deps.logger) : memoryStockGate();
-    gates.set(owner, gate);
+    gates.set(deps.db, gate);
   }
   return gate;
 }

@@ -54,6 +54,35 @@ describe('the stock gate', () => {
     expect(Number(sold.n)).toBe(20);
   });
 
+  it('1,000 buyers at once on 20 units of a new offer: about 20 reach the database, the rest are told at once', async () => {
+    const shop = await makeShop(app, db);
+    const product = await db
+      .insertInto('products')
+      .values({ shop_id: shop.shopId, name: '秒杀草莓', price_cents: 990, stock: 1000 })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    // created through the API: the gate knows its stock from the start
+    const created = await shop.owner.post(`/api/streams/${shop.streamId}/offers`, {
+      productId: product.id,
+      priceCents: 990,
+      quantity: 20,
+      perBuyerLimit: 1,
+    });
+    expect(created.status).toBe(201);
+    const { offer } = (await created.json()) as { offer: { id: string } };
+    const buyers = await makeBuyers(app, 1000);
+    const before = counted.statements();
+    const answers = await Promise.all(
+      buyers.map((b) => order(b, shop.streamId, { offerId: offer.id })),
+    );
+    const statements = counted.statements() - before;
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(20);
+    expect(answers.filter((a) => a.error?.code === 'sold_out')).toHaveLength(980);
+    // each order that reaches the database costs a handful of statements (session, offer,
+    // lock, write…); 980 losers answered by the gate cost none
+    expect(statements).toBeLessThan(20 * 10);
+  });
+
   it('a winner retrying with the same Idempotency-Key after the sell-out gets their order', async () => {
     const shop = await makeShop(app, db);
     const offerId = await makeOffer(db, shop, { quantity: 1 });
