@@ -11,6 +11,7 @@ import {
   type CreateShopBody,
   type CreateStreamBody,
   type EditOfferBody,
+  type EditShopBody,
   type EditStreamBody,
   type Stream,
 } from '../api/contracts.ts';
@@ -23,6 +24,17 @@ export const myShops = (client: Api = api) => read(client.GET('/api/me/shops'), 
 
 export const openShop = (body: CreateShopBody) =>
   read(api.POST('/api/shops', { body }), ShopEnvelope);
+
+/** The owner's shop settings (PATCH /api/shops/:shopId): only the fields sent change. */
+export const editShop = (shopId: string, body: EditShopBody) =>
+  read(api.PATCH('/api/shops/{shopId}', { params: { path: { shopId } }, body }), ShopEnvelope);
+
+/** Puts a stream ended less than 2 hours ago back on air (409 resume_expired after that). */
+export const resumeStream = (streamId: string) =>
+  read(
+    api.POST('/api/streams/{streamId}/resume', { params: { path: { streamId } } }),
+    StreamSummaryEnvelope,
+  );
 
 export const planStream = (shopId: string, body: CreateStreamBody) =>
   read(

@@ -19,6 +19,7 @@ import {
   endStream,
   inviteCohost,
   mediaToken,
+  resumeStream,
   revokeCohost,
   setSegment,
   startStream,
@@ -26,8 +27,11 @@ import {
 import { roleFromMetadata } from './attach.ts';
 import { backoffMs, reconnectPolicy } from './reconnect.ts';
 
+/** How long after ending a stream can be resumed (the server's RESUME_WINDOW_MS). */
+export const RESUME_WINDOW_MS = 2 * 60 * 60 * 1000;
+
 export type StudioLink = 'offline' | 'connecting' | 'connected' | 'reconnecting';
-export type StudioProblem = 'permission' | 'start' | 'media' | 'generic';
+export type StudioProblem = 'permission' | 'start' | 'media' | 'generic' | 'resumeExpired';
 export type QualityKey = 'excellent' | 'good' | 'poor' | 'lost' | 'unknown';
 
 export interface StudioGuest {
@@ -63,6 +67,8 @@ export class StudioRoom {
   sharing = $state(false);
   busy = $state<'start' | 'end' | null>(null);
   problem = $state<StudioProblem | null>(null);
+  /** When the stream ended, in ms (it may be resumed within RESUME_WINDOW_MS); null otherwise. */
+  endedAt = $state<number | null>(null);
 
   link = $state<StudioLink>('offline');
   quality = $state<ConnectionQuality>(ConnectionQuality.Unknown);
@@ -84,10 +90,20 @@ export class StudioRoom {
 
   constructor(
     readonly streamId: string,
-    initial: { status: StreamStatus; segment: Segment | null },
+    initial: { status: StreamStatus; segment: Segment | null; endedAt?: string | null },
   ) {
     this.status = initial.status;
+    this.endedAt = initial.endedAt ? Date.parse(initial.endedAt) : null;
     this.segment = initial.segment;
+  }
+
+  /** Ended a short while ago: the owner may still resume (the server has the last word). */
+  get resumable(): boolean {
+    return (
+      this.status === 'ended' &&
+      this.endedAt !== null &&
+      Date.now() - this.endedAt < RESUME_WINDOW_MS
+    );
   }
 
   /** Live and in the room: leaving the page now would cut the stream off. */
@@ -332,6 +348,33 @@ export class StudioRoom {
     }
   }
 
+  /**
+   * Back on air after ending (within 2 hours): the server reopens the same room, then we
+   * publish again; watchers that kept the page open hear `stream:status` and reconnect.
+   */
+  async resume() {
+    if (this.busy) return;
+    this.busy = 'start';
+    this.problem = null;
+    try {
+      const resumed = await resumeStream(this.streamId);
+      if (!resumed.ok) {
+        if (resumed.error.code === 'resume_expired') this.endedAt = null;
+        this.problem = resumed.error.code === 'resume_expired' ? 'resumeExpired' : 'start';
+        return;
+      }
+      this.status = resumed.data.stream.status;
+      this.endedAt = null;
+      this.#leaving = false;
+      await this.#connectAndPublish();
+    } catch {
+      this.problem = 'start';
+      this.link = this.#currentRoom() ? this.link : 'offline';
+    } finally {
+      this.busy = null;
+    }
+  }
+
   async end() {
     if (this.busy) return;
     this.busy = 'end';
@@ -344,6 +387,7 @@ export class StudioRoom {
       const ended = await endStream(this.streamId);
       if (!ended.ok) throw new Error(ended.error.code);
       this.status = ended.data.stream.status;
+      this.endedAt = ended.data.stream.endedAt ? Date.parse(ended.data.stream.endedAt) : Date.now();
     } catch {
       this.problem = 'generic';
     } finally {

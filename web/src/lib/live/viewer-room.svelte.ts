@@ -102,24 +102,32 @@ export class ViewerRoom {
 
   /**
    * The stream's status as heard over socket.io: an end is shown at once (and the LiveKit room
-   * left cleanly before the server closes it); a start connects without waiting for the poll.
+   * left cleanly before the server closes it); a start connects without waiting for the poll,
+   * and so does a resume (the owner put an ended stream back on air): the page plays again.
    */
   hear(heard: StreamStatus | null): void {
     if (heard === 'ended' && this.status !== 'ended') {
       this.status = 'ended';
       clearTimeout(this.#pollTimer);
+      clearTimeout(this.#retryTimer);
       void this.#room?.disconnect();
-    } else if (heard === 'live' && this.status === 'scheduled') {
-      this.status = 'live';
-      clearTimeout(this.#pollTimer);
-      void this.connect();
+    } else if (heard === 'live' && this.status !== 'live') {
+      this.#goneLive();
     }
   }
 
-  /** Re-reads the status after the socket missed events. */
+  /** Re-reads the status after the socket missed events (a start or a resume among them). */
   async refreshStatus(): Promise<void> {
     const next = await this.#fetchStatus();
-    this.status = next ?? this.status;
+    if (next === 'live' && this.status !== 'live') this.#goneLive();
+    else this.status = next ?? this.status;
+  }
+
+  #goneLive() {
+    this.status = 'live';
+    clearTimeout(this.#pollTimer);
+    this.#retries = 0;
+    void this.connect();
   }
 
   #refreshTracks = () => {

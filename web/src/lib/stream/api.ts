@@ -32,6 +32,10 @@ export const startStream = (streamId: string) =>
 export const endStream = (streamId: string) =>
   read(api.POST('/api/streams/{streamId}/end', at(streamId)), StreamSummaryEnvelope);
 
+/** Puts a stream ended less than 2 hours ago back on air (409 resume_expired after that). */
+export const resumeStream = (streamId: string) =>
+  read(api.POST('/api/streams/{streamId}/resume', at(streamId)), StreamSummaryEnvelope);
+
 export const setSegment = (streamId: string, segment: Segment | null) =>
   read(
     api.POST('/api/streams/{streamId}/segment', { ...at(streamId), body: { segment } }),
