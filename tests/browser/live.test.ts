@@ -222,6 +222,7 @@ describe('going live and watching', () => {
       .poll(() => guest.getByTestId('watch-page').getAttribute('data-phase'), { timeout: 20_000 })
       .toBe('playing');
 
+    await studio.getByTestId('studio-invite-by-id').click();
     await studio.getByTestId('studio-invite-id').fill(user.id);
     await studio.getByTestId('studio-invite-id').press('Enter');
     await guest.getByTestId('cohost-invite').waitFor({ timeout: 10_000 });
@@ -240,7 +241,7 @@ describe('going live and watching', () => {
     await screenshot(guest, 'live-on-stage-phone');
 
     // Take the stage back: the guest's tracks are unpublished, the tile goes away.
-    await studio.getByTestId('studio-guest').getByRole('button').click();
+    await studio.getByTestId('studio-guest-take-back').click();
     await expect
       .poll(() => studio.locator('.guest-tiles video').count(), { timeout: 15_000 })
       .toBe(0);

@@ -1,6 +1,7 @@
 // The watch page's and the studio's live connection: one socket.io client per stream, its
 // state as Svelte runes. Shares the typed event map with the server.
 import { io, type Socket } from 'socket.io-client';
+import type { CommentRole } from '../../../server/contracts/realtime.ts';
 import type {
   ClientToServerEvents,
   CommentPayload,
@@ -13,7 +14,7 @@ import type {
   StreamUpdatePayload,
 } from '../../../server/realtime/events.ts';
 
-export type { CommentPayload, OfferUpdatePayload, OrderNewPayload, Segment };
+export type { CommentPayload, CommentRole, OfferUpdatePayload, OrderNewPayload, Segment };
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
@@ -43,6 +44,12 @@ export class StreamRealtime {
   /** The stream's title, time and cover as the owner last edited them, while watching. */
   streamEdit = $state<StreamUpdatePayload | null>(null);
   canModerate = $state(false);
+  /** This user's standing here, as the server decided: owner, co-host, moderator or none. */
+  role = $state<CommentRole | null>(null);
+  /** The signed-in user's id, as the server knows it (null for a visitor). */
+  me = $state<string | null>(null);
+  /** The shop removed this user from the stream. */
+  removed = $state(false);
   /** ISO time until which the shop muted this user here, if it did. */
   mutedUntil = $state<string | null>(null);
   connection = $state<ConnectionState>('connecting');
@@ -138,6 +145,17 @@ export class StreamRealtime {
     socket.on('user:muted', ({ until }) => {
       this.mutedUntil = until;
     });
+    socket.on('user:removed', ({ userId }) => {
+      if (userId === this.me) this.removed = true;
+    });
+    // The owner appointed or dismissed this user as a moderator: the controls follow at once
+    // (the server checks every step anyway). An owner or co-host keeps theirs.
+    socket.on('moderator:changed', ({ userId, moderator }) => {
+      if (userId !== this.me) return;
+      if (moderator && this.role === null) this.role = 'moderator';
+      if (!moderator && this.role === 'moderator') this.role = null;
+      this.canModerate = this.role !== null;
+    });
   }
 
   #join(): void {
@@ -148,6 +166,8 @@ export class StreamRealtime {
       this.comments = answer.comments;
       this.likes = answer.likes;
       this.canModerate = answer.canModerate;
+      this.role = answer.role ?? null;
+      this.me = answer.userId ?? null;
       // A join after the first (a reconnect socket.io could not recover, or signing in as a
       // guest) may have missed events: the page re-reads the stream (offers, stock, status) and
       // the stock we held is dropped rather than shadowing the fresh read.
@@ -185,7 +205,7 @@ export class StreamRealtime {
   }
 
   async #ask(
-    event: 'comment:send' | 'comment:delete' | 'user:mute',
+    event: 'comment:send' | 'comment:delete' | 'user:mute' | 'user:remove',
     payload: Record<string, unknown>,
   ): Promise<AckAnswer> {
     // Right after picking a nickname (or a network blip) the socket is reconnecting: wait for
@@ -202,7 +222,7 @@ export class StreamRealtime {
         () => resolve({ error: { code: 'network_error', message: 'No answer.' } }),
         8000,
       );
-      // one helper for three events whose payloads differ; the event map types each call site
+      // one helper for several events whose payloads differ; the event map types each call site
       const emit = socket.emit.bind(socket) as unknown as (
         e: string,
         p: unknown,
@@ -225,6 +245,11 @@ export class StreamRealtime {
 
   mute(userId: string, minutes: number): Promise<AckAnswer> {
     return this.#ask('user:mute', { userId, minutes });
+  }
+
+  /** Removes someone from the stream for good (owner, co-host or moderator). */
+  remove(userId: string): Promise<AckAnswer> {
+    return this.#ask('user:remove', { userId });
   }
 
   like(count = 1): void {

@@ -11,6 +11,12 @@ export interface ChatNotice {
   values?: MessageValues;
 }
 
+/** The owner's extra moves on a commenter (the studio passes them); each says whether it worked. */
+export interface OwnerActions {
+  invite: (userId: string, name: string) => Promise<boolean>;
+  appoint: (userId: string, name: string) => Promise<boolean>;
+}
+
 export function tooLong(): ChatNotice {
   return { key: 'realtime.error.invalid', values: { max: COMMENT_MAX_CHARS } };
 }
@@ -27,6 +33,10 @@ export function noticeForAnswer(answer: AckAnswer): ChatNotice | null {
       return { key: 'realtime.error.blocked' };
     case 'validation_failed':
       return tooLong();
+    case 'participant_removed':
+      return { key: 'realtime.error.removed' };
+    case 'forbidden':
+      return { key: 'realtime.error.forbidden' };
     case 'network_error':
       return { key: 'realtime.error.network' };
     default:
