@@ -357,6 +357,15 @@ export class StudioRoom {
     this.busy = 'start';
     this.problem = null;
     try {
+      // Ending stopped the camera and microphone: open them again before going back on air.
+      const stopped = (track: LocalTrack | undefined) =>
+        !track || track.mediaStreamTrack.readyState === 'ended';
+      if (stopped(this.videoTrack) || stopped(this.audioTrack)) {
+        this.videoTrack?.stop();
+        this.audioTrack?.stop();
+        await this.#openPreview();
+        if (this.problem) return;
+      }
       const resumed = await resumeStream(this.streamId);
       if (!resumed.ok) {
         if (resumed.error.code === 'resume_expired') this.endedAt = null;
