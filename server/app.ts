@@ -1,7 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
+import { except } from 'hono/combine';
 import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
 import { isDatabaseUnavailable } from '../db/database';
 import type { AppDeps, AppEnv } from './context';
 import { AppError } from './errors';
@@ -65,6 +67,33 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     await next();
   });
   app.use('/api/*', requestId({ headerName: 'X-Request-Id' }));
+  // The API answers JSON (and images, and the short links' redirects): nothing in it is a
+  // page to render or to frame. The reference page under /api/docs is one, and loads
+  // swagger-ui from /api/docs: its script and stylesheet, inline styles, data: icons.
+  const https = deps.config.ORIGIN?.startsWith('https://') ?? false;
+  const headersFor = (contentSecurityPolicy: Record<string, string[]>) =>
+    secureHeaders({
+      contentSecurityPolicy,
+      referrerPolicy: 'strict-origin-when-cross-origin',
+      xFrameOptions: 'DENY',
+      // on plain http, HSTS would strand browsers that reach this origin over it
+      strictTransportSecurity: https ? 'max-age=31536000; includeSubDomains' : false,
+    });
+  const apiHeaders = headersFor({ defaultSrc: ["'none'"], frameAncestors: ["'none'"] });
+  const docsHeaders = headersFor({
+    defaultSrc: ["'none'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    baseUri: ["'none'"],
+    formAction: ["'none'"],
+    frameAncestors: ["'none'"],
+  });
+  const docsPaths = ['/api/docs', '/api/docs/*'];
+  app.use('/api/*', except(docsPaths, apiHeaders));
+  for (const path of docsPaths) app.use(path, docsHeaders);
+  app.use('/s/*', apiHeaders);
   const jsonBodyLimit = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {
