@@ -17,6 +17,33 @@ export default defineConfig({
       // stylesheet blocks SvelteKit's start script). bench:media showed no measurable
       // change in time to first frame either way on the 2-core test machine.
       inlineStyleThreshold: 16_000,
+      // The pages' Content-Security-Policy. SvelteKit adds a nonce (SSR) or hashes
+      // (prerendered) to its own inline script and to the inlined page CSS above.
+      // hooks.server.ts adds what depends on the deployment at run time (the LiveKit
+      // server to connect-src) and the other security headers.
+      csp: {
+        mode: 'auto',
+        directives: {
+          'default-src': ['self'],
+          'script-src': ['self'],
+          'style-src': ['self'],
+          // Style attributes only: SvelteKit's own `<div style="display: contents">`, and
+          // `style:` directives and static `style="…"` that SSR writes into the HTML (the
+          // offer card's progress bar). Hydration keeps those attributes as they are, so
+          // blocking them breaks the layout. An attribute cannot run script or load
+          // anything img-src/font-src would refuse; `<style>` elements still need the nonce.
+          'style-src-attr': ['unsafe-inline'],
+          'img-src': ['self', 'data:', 'blob:'],
+          'media-src': ['self', 'blob:', 'mediastream:'],
+          'font-src': ['self'],
+          'connect-src': ['self'],
+          'worker-src': ['self', 'blob:'],
+          'object-src': ['none'],
+          'base-uri': ['self'],
+          'form-action': ['self'],
+          'frame-ancestors': ['none'],
+        },
+      },
     }),
   ],
   server: {

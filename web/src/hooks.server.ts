@@ -1,5 +1,5 @@
 import { redirect, type Cookies } from '@sveltejs/kit';
-import type { Handle, HandleServerError } from '@sveltejs/kit/hooks';
+import { sequence, type Handle, type HandleServerError } from '@sveltejs/kit/hooks';
 import {
   DEFAULT_LOCALE,
   isLocale,
@@ -23,7 +23,84 @@ function rememberLocale(cookies: Cookies, locale: Locale): void {
   });
 }
 
-export const handle: Handle = async ({ event, resolve }) => {
+// Security headers of the pages. The CSP itself comes from SvelteKit (vite.config.ts
+// `csp`, with its nonces); what depends on the deployment is read here once, from the same
+// environment the API reads (server/config.ts), because the page process is the API's.
+// process.env: this file runs in that one Node process (adapter-node).
+const env = process.env;
+
+/** `ws://h:p` and `http://h:p` (or wss/https) for a ws(s) or http(s) URL; [] if unparsable. */
+function socketAndHttpOrigins(raw: string | undefined): string[] {
+  if (!raw) return [];
+  try {
+    const url = new URL(raw);
+    const secure = url.protocol === 'wss:' || url.protocol === 'https:';
+    return [`${secure ? 'wss' : 'ws'}://${url.host}`, `${secure ? 'https' : 'http'}://${url.host}`];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * What connect-src adds to 'self': the LiveKit server browsers are handed (the media
+ * service's publicUrl: LIVEKIT_PUBLIC_URL, else LIVEKIT_URL, else the embedded server on
+ * LIVEKIT_PORT), as ws(s) for signalling and http(s) for livekit-client's /rtc/validate; and
+ * the public origin's ws(s) form for socket.io, for browsers whose 'self' does not cover it.
+ */
+const CONNECT_SOURCES = [
+  ...socketAndHttpOrigins(
+    env.LIVEKIT_PUBLIC_URL || env.LIVEKIT_URL || `ws://127.0.0.1:${env.LIVEKIT_PORT || '7880'}`,
+  ),
+  ...socketAndHttpOrigins(env.ORIGIN).filter((source) => source.startsWith('ws')),
+];
+
+/** HSTS only when the public origin is https: on plain http it would strand the browser. */
+const HTTPS = env.ORIGIN?.startsWith('https://') ?? false;
+
+/**
+ * Camera and microphone for this origin only, on every page: no third-party frame gets them.
+ * Not narrower per path: the policy belongs to the document, and SvelteKit navigates in the
+ * same document (dashboard → studio, shop → watch page, orders → pickup), so a page loaded
+ * with camera=() would leave the studio, the co-host stage and the QR scanner without one.
+ */
+const PERMISSIONS_POLICY = 'camera=(self), microphone=(self), geolocation=(), payment=(), usb=()';
+
+function withConnectSources(csp: string): string {
+  if (CONNECT_SOURCES.length === 0) return csp;
+  return csp.replace(
+    /(^|;\s*)connect-src ([^;]*)/,
+    (_, start: string, sources: string) =>
+      `${start}connect-src ${sources} ${CONNECT_SOURCES.join(' ')}`,
+  );
+}
+
+const securityHeaders: Handle = async ({ event, resolve }) => {
+  let response = await resolve(event);
+  // an endpoint may hand back a fetch() response, whose headers are read-only
+  try {
+    response.headers.set('x-frame-options', 'DENY');
+  } catch {
+    response = new Response(response.body, response);
+  }
+  const set = (name: string, value: string) => {
+    if (!response.headers.has(name)) response.headers.set(name, value);
+  };
+  const csp = response.headers.get('content-security-policy');
+  // Pages get SvelteKit's CSP; anything else it answers (data, endpoints, the static error
+  // page) at least may not be framed.
+  response.headers.set(
+    'content-security-policy',
+    csp ? withConnectSources(csp) : "frame-ancestors 'none'",
+  );
+  response.headers.set('x-frame-options', 'DENY');
+  set('x-content-type-options', 'nosniff');
+  set('referrer-policy', 'strict-origin-when-cross-origin');
+  set('permissions-policy', PERMISSIONS_POLICY);
+  if (HTTPS) set('strict-transport-security', 'max-age=31536000; includeSubDomains');
+  return response;
+};
+
+const rememberedLocale: Handle = async ({ event, resolve }) => {
   const { url, request, cookies } = event;
 
   // The language links in the header work without JavaScript: `?lang=en` stores the choice
@@ -46,6 +123,8 @@ export const handle: Handle = async ({ event, resolve }) => {
     transformPageChunk: ({ html }) => html.replace('%linli.lang%', locale),
   });
 };
+
+export const handle = sequence(securityHeaders, rememberedLocale);
 
 export const handleError: HandleServerError = ({ kind, error, event }) => {
   // Expected errors (error(404) etc.) and framework 404s keep their status and safe message.
