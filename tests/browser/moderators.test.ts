@@ -1,4 +1,4 @@
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   CHROMIUM,
@@ -36,7 +36,7 @@ async function signUp(context: BrowserContext, name: string) {
   return ((await res.json()) as { user: { id: string } }).user;
 }
 
-async function playing(page: import('playwright-core').Page) {
+async function playing(page: Page) {
   await expect
     .poll(() => page.getByTestId('watch-page').getAttribute('data-phase'), { timeout: 20_000 })
     .toBe('playing');
