@@ -119,6 +119,8 @@ describe('ordering on a phone', () => {
       '核销',
       '售后',
       '商品',
+      '店铺设置',
+      '直播间管理',
     ]);
     await screenshot(owner, 'order-pickup-screen-phone');
     await owner.getByTestId('pickup-input').fill(code);

@@ -358,7 +358,7 @@ export class StudioRoom {
     this.problem = null;
     try {
       // Ending stopped the camera and microphone: open them again before going back on air.
-      const stopped = (track: LocalTrack | undefined) =>
+      const stopped = (track: LocalTrack | null | undefined) =>
         !track || track.mediaStreamTrack.readyState === 'ended';
       if (stopped(this.videoTrack) || stopped(this.audioTrack)) {
         this.videoTrack?.stop();
