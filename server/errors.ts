@@ -39,6 +39,8 @@ export const errorStatus = {
   leader_suspended: 403,
   /** the account has stored as many uploads (files or bytes) as one account may */
   quota_exceeded: 403,
+  /** a members-only stream: only the shop's members (and its owner and staff) may watch */
+  members_only: 403,
   invite_expired: 410,
   /** the owner withdrew the invitation */
   invite_revoked: 410,
