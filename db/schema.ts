@@ -70,6 +70,8 @@ export interface StreamsTable {
   pinned_offer_id: string | null;
   /** added by the realtime migration */
   like_count: Generated<number>;
+  /** the owner hid the 团长榜 from viewers (issue 17) */
+  leaderboard_hidden: Generated<boolean>;
   created_at: CreatedAt;
 }
 

@@ -8,6 +8,7 @@ import * as leaderInvites from './2026-11-22T0535_leader_invites';
 import * as buyerLimits from './2026-11-26T0100_buyer_limits';
 import * as shopLogo from './2026-11-27T0100_shop_logo';
 import * as shopModerators from './2026-11-27T0200_shop_moderators';
+import * as leaderboardHidden from './2026-11-28T0100_leaderboard_hidden';
 
 /**
  * Every migration, by its timestamped name. Imported statically so the same list works
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T0100_buyer_limits': buyerLimits,
   '2026-11-27T0100_shop_logo': shopLogo,
   '2026-11-27T0200_shop_moderators': shopModerators,
+  '2026-11-28T0100_leaderboard_hidden': leaderboardHidden,
 };

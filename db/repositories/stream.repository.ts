@@ -29,6 +29,7 @@ export interface StreamEdit {
   title?: string;
   scheduled_at?: Date | null;
   cover_url?: string | null;
+  leaderboard_hidden?: boolean;
 }
 
 /**
