@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 import type { CommerceTables, OfferCommerceColumns } from './commerce.schema';
 import type { LeadersTables } from './leaders.schema';
 import type { MediaTables } from './media.schema';
+import type { MembersTables } from './members.schema';
 import type { RealtimeTables } from './realtime.schema';
 
 // Row types of the database, one interface per table, columns in snake_case.
@@ -72,8 +73,12 @@ export interface StreamsTable {
   like_count: Generated<number>;
   /** the owner hid the 团长榜 from viewers (issue 17) */
   leaderboard_hidden: Generated<boolean>;
+  /** added by the shop-members migration: 'members' streams are watched by members alone */
+  visibility: Generated<StreamVisibility>;
   created_at: CreatedAt;
 }
+
+export type StreamVisibility = 'public' | 'members';
 
 /** Group outcome and closing columns come from the commerce migration. */
 export interface OffersTable extends OfferCommerceColumns {
@@ -108,7 +113,8 @@ export interface LeadersTable {
 }
 
 /** Core tables here; each capability keeps its own in `<capability>.schema.ts`. */
-export interface DB extends MediaTables, CommerceTables, RealtimeTables, LeadersTables {
+export interface DB
+  extends MediaTables, CommerceTables, RealtimeTables, LeadersTables, MembersTables {
   users: UsersTable;
   sessions: SessionsTable;
   shops: ShopsTable;

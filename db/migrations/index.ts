@@ -9,6 +9,7 @@ import * as buyerLimits from './2026-11-26T0100_buyer_limits';
 import * as shopLogo from './2026-11-27T0100_shop_logo';
 import * as shopModerators from './2026-11-27T0200_shop_moderators';
 import * as leaderboardHidden from './2026-11-28T0100_leaderboard_hidden';
+import * as shopMembers from './2026-11-28T0200_shop_members';
 
 /**
  * Every migration, by its timestamped name. Imported statically so the same list works
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T0100_shop_logo': shopLogo,
   '2026-11-27T0200_shop_moderators': shopModerators,
   '2026-11-28T0100_leaderboard_hidden': leaderboardHidden,
+  '2026-11-28T0200_shop_members': shopMembers,
 };
