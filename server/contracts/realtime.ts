@@ -27,6 +27,14 @@ export type CommentPayload = z.infer<typeof CommentPayload>;
 export const CommentDeletedPayload = z.object({ id: z.string(), streamId: z.string() });
 export type CommentDeletedPayload = z.infer<typeof CommentDeletedPayload>;
 
+/** The leader an order is attributed to, as the overlay and the 团长榜 name their group. */
+export const OrderLeader = z.object({
+  leaderId: z.string(),
+  displayName: z.string(),
+  community: z.string().nullable(),
+});
+export type OrderLeader = z.infer<typeof OrderLeader>;
+
 export const OrderNewPayload = z.object({
   streamId: z.string(),
   offerId: z.string(),
@@ -37,6 +45,8 @@ export const OrderNewPayload = z.object({
   productName: z.string(),
   quantity: z.number(),
   createdAt: z.string(),
+  /** The attributed leader; null without one (absent from events of older servers). */
+  leader: OrderLeader.nullable().optional(),
 });
 export type OrderNewPayload = z.infer<typeof OrderNewPayload>;
 
@@ -208,6 +218,7 @@ export function orderNew(order: {
   productName: string;
   quantity: number;
   createdAt: Date;
+  leader: OrderLeader | null;
 }): OrderNewPayload {
   return {
     streamId: order.streamId,
@@ -217,6 +228,11 @@ export function orderNew(order: {
     productName: order.productName,
     quantity: order.quantity,
     createdAt: order.createdAt.toISOString(),
+    leader: order.leader && {
+      leaderId: order.leader.leaderId,
+      displayName: order.leader.displayName,
+      community: order.leader.community,
+    },
   };
 }
 

@@ -18,6 +18,9 @@ export interface Attribution {
   leaderId: string;
   /** numeric(5,4) as its exact decimal string, e.g. "0.0800" */
   rate: string;
+  /** The leader's group as the overlay names it, read from the same leader row. */
+  displayName: string;
+  community: string | null;
 }
 
 /**
@@ -80,5 +83,10 @@ export async function attributeOrder(
   }
   if (!leader || leader.status !== 'approved' || leader.commission_rate === null) return null;
   if (leader.user_id === input.buyerId) return null;
-  return { leaderId: leader.id, rate: leader.commission_rate };
+  return {
+    leaderId: leader.id,
+    rate: leader.commission_rate,
+    displayName: leader.display_name,
+    community: leader.community,
+  };
 }

@@ -310,6 +310,7 @@ async function commitOrder(
   buyerName: string,
   readAt: number,
   limit: number | null,
+  attribution: Attribution | null,
 ): Promise<Committed> {
   const ledger = ledgerOnOrder(row);
   const events = toOutbox(offer.stream_id, [
@@ -323,6 +324,12 @@ async function commitOrder(
         productName: row.product_name,
         quantity: row.quantity,
         createdAt: row.created_at,
+        // the leader row attributeOrder already read: no query of its own
+        leader: attribution && {
+          leaderId: attribution.leaderId,
+          displayName: attribution.displayName,
+          community: attribution.community,
+        },
       }),
     },
   ]);
@@ -436,7 +443,15 @@ export async function placeOrder(
   for (let attempt = 0; ; attempt++) {
     try {
       const row = newOrderRow(buyer, offer, input, decided);
-      const committed = await commitOrder(db, offer, row, maskName(buyer.name), readAt, limit);
+      const committed = await commitOrder(
+        db,
+        offer,
+        row,
+        maskName(buyer.name),
+        readAt,
+        limit,
+        attribution,
+      );
       announce(deps, offer, committed);
       if (ticket) {
         gate.release(ticket);
