@@ -19,6 +19,10 @@ export const errorStatus = {
   sold_out: 409,
   limit_exceeded: 409,
   offer_closed: 409,
+  /** a "+1" in the chat while no offer is pinned (接龙) */
+  no_pinned_offer: 409,
+  /** a "+1" from someone without an earlier order here: the order sheet asks phone and pickup */
+  needs_details: 409,
   /** the stream has ended: nothing about it can change any more */
   stream_ended: 409,
   /** the stream is live: only its title can still change */

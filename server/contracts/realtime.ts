@@ -3,6 +3,7 @@
 // Events are `noun:verb`. Money is integer cents; times are ISO strings.
 import { z } from 'zod';
 import { hasNoNul, NO_NUL } from './common';
+import { Order } from './order';
 import { OfferStatus, OfferTerms } from './offer';
 import { Segment, StreamStatus } from './stream';
 
@@ -93,6 +94,8 @@ export const StreamUpdatePayload = z.object({
   title: z.string(),
   scheduledAt: z.string().nullable(),
   coverUrl: z.string().nullable(),
+  /** Whether viewers see the 团长榜 (absent from older servers: shown). */
+  leaderboardHidden: z.boolean().optional(),
 });
 export type StreamUpdatePayload = z.infer<typeof StreamUpdatePayload>;
 
@@ -164,11 +167,24 @@ export const StreamJoined = z.object({
   userId: z.string().nullable().optional(),
 });
 export type StreamJoined = z.infer<typeof StreamJoined>;
-/** The text is checked further (length, blocked words) by the comment service. */
+/**
+ * The text is checked further (length, blocked words) by the comment service. `clientId`
+ * names the message (a uuid the client makes once per message and keeps when it resends):
+ * a "+1" (接龙) orders under the Idempotency-Key `chat:<clientId>`, so a resend buys once.
+ */
 export const CommentSendPayload = z.strictObject({
   text: z.string().max(2000).refine(hasNoNul, NO_NUL),
+  clientId: z.uuid().optional(),
 });
-export const CommentSent = z.object({ id: z.string() });
+/**
+ * `id`: the comment posted (absent when a resent "+1" only answers its first order).
+ * `order`: the order a "+N" placed, for the sender alone (`replayed` when it was a resend).
+ */
+export const CommentSent = z.object({
+  id: z.string().optional(),
+  order: Order.optional(),
+  replayed: z.boolean().optional(),
+});
 export const LikePayload = z.strictObject({ count: z.number().int().min(1).max(10).optional() });
 export const CommentDeletePayload = z.strictObject({ id: z.uuid() });
 export const UserMutePayload = z.strictObject({
@@ -181,8 +197,18 @@ export const UserMutePayload = z.strictObject({
 });
 export const UserRemovePayload = z.strictObject({ userId: z.uuid() });
 
-/** The answer to a client's request: `{ ok: true, …}` or the API's error shape. */
-export const AckError = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+/**
+ * The answer to a client's request: `{ ok: true, …}` or `{ ok: false, error }` (the API's
+ * error shape; `limit` for limit_exceeded, as the order route answers it).
+ */
+export const AckError = z.object({
+  ok: z.literal(false).optional(),
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    limit: z.object({ perBuyer: z.number(), held: z.number() }).optional(),
+  }),
+});
 export type AckError = z.infer<typeof AckError>;
 
 // One builder per commerce event: every service that announces a change, and the outbox

@@ -8,16 +8,33 @@ import type { ClientToServerEvents } from './events';
 import type { RealtimeSocket } from './types';
 
 // The one wrapper every socket action goes through: parse the payload, run the action,
-// answer the ack with `{ ok: true, … }` or the error shape, and log what was not expected.
+// answer the ack with `{ ok: true, … }` or `{ ok: false, error }`, and log what was not expected.
 
-type Answer = { ok: true } | { error: { code: string; message: string } };
+type Refused = {
+  ok: false;
+  error: { code: string; message: string; limit?: { perBuyer: number; held: number } };
+};
+type Answer = { ok: true } | Refused;
 
-export function toAnswer(err: unknown): { error: { code: string; message: string } } {
-  if (err instanceof AppError) return { error: { code: err.code, message: err.message } };
-  if (isDatabaseUnavailable(err)) {
-    return { error: { code: 'unavailable', message: 'The database is not answering; try again.' } };
+export function toAnswer(err: unknown): Refused {
+  if (err instanceof AppError) {
+    return {
+      ok: false,
+      error: {
+        code: err.code,
+        message: err.message,
+        // limit_exceeded (a "+N" in the chat): the per-buyer limit and what is already held
+        ...(err.limit ? { limit: err.limit } : {}),
+      },
+    };
   }
-  return { error: { code: 'internal', message: 'Something went wrong on our side.' } };
+  if (isDatabaseUnavailable(err)) {
+    return {
+      ok: false,
+      error: { code: 'unavailable', message: 'The database is not answering; try again.' },
+    };
+  }
+  return { ok: false, error: { code: 'internal', message: 'Something went wrong on our side.' } };
 }
 
 function reply(ack: unknown, answer: Answer): void {

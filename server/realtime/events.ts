@@ -15,6 +15,7 @@ import type {
   UserMutePayload,
   UserRemovePayload,
 } from '../contracts/realtime';
+import type { JielongList, JielongListPayload } from '../contracts/jielong';
 
 export type {
   CommentPayload,
@@ -46,6 +47,11 @@ export interface ClientToServerEvents {
     ack?: Ack<z.infer<typeof CommentSent>>,
   ) => void;
   like: (payload?: z.infer<typeof LikePayload>) => void;
+  /** The 接龙 list of an offer of the joined stream (its orders, names masked). */
+  'jielong:list': (
+    payload: z.infer<typeof JielongListPayload>,
+    ack?: Ack<z.infer<typeof JielongList>>,
+  ) => void;
   'comment:delete': (payload: z.infer<typeof CommentDeletePayload>, ack?: Ack) => void;
   'user:mute': (payload: z.infer<typeof UserMutePayload>, ack?: Ack) => void;
   'user:remove': (payload: z.infer<typeof UserRemovePayload>, ack?: Ack) => void;

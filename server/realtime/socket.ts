@@ -88,6 +88,8 @@ export async function attachRealtime(server: HttpServer, deps: AppDeps): Promise
     limits: {
       comment: new BurstyRateLimiter(limiter('comment', 1, 2), limiter('comment-burst', 2, 30)),
       like: limiter('like', 10, 1),
+      // the order route's key prefix (http/limits.ts), so with Redis one counter covers both
+      order: limiter('linli:orders:buyer', config.ORDERS_PER_BUYER_PER_MINUTE, 60),
     },
   };
 
@@ -103,6 +105,7 @@ export async function attachRealtime(server: HttpServer, deps: AppDeps): Promise
     const anonymousKey = `visitor:${isVisitorKey(visitor) ? visitor : socket.id}`;
     socket.data.stream = null;
     socket.data.canModerate = false;
+    socket.data.visitorKey = isVisitorKey(visitor) ? visitor : undefined;
     if (!token) {
       socket.data.user = null;
       socket.data.viewerKey = anonymousKey;

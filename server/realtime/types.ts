@@ -11,6 +11,8 @@ export interface SocketData {
   user: User | null;
   /** who this socket counts as in the viewer count: the user, else the visitor cookie */
   viewerKey: string;
+  /** The visitor cookie of the handshake, if it carried one: a "+1" is attributed by it. */
+  visitorKey?: string | undefined;
   stream: StreamForRealtime | null;
   canModerate: boolean;
 }

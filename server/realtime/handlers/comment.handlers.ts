@@ -1,7 +1,11 @@
-import { RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { JielongListPayload, parseJielong } from '../../contracts/jielong';
 import { CommentDeletePayload, CommentSendPayload, LikePayload } from '../../contracts/realtime';
 import { AppError } from '../../errors';
+import type { User } from '../../services/auth.service';
 import { deleteComment, normaliseCommentText, postComment } from '../../services/comment.service';
+import { jielongList, orderFromChat } from '../../services/jielong.service';
+import type { StreamForRealtime } from '../../../db/repositories/comment.repository';
 import { inStream, onAsk, signedIn } from '../ask';
 import { streamRoom, type RealtimeSocket } from '../types';
 import type { HandlerContext } from './context';
@@ -9,9 +13,56 @@ import type { HandlerContext } from './context';
 // hearts may come without a payload (one heart)
 const OptionalLikePayload = LikePayload.optional();
 
+/** Spends one point of `key`, or refuses with `rate_limited` and `message`. */
+async function spend(
+  limit: Pick<RateLimiterAbstract, 'consume'>,
+  key: string,
+  message: string,
+): Promise<void> {
+  try {
+    await limit.consume(key);
+  } catch (err) {
+    if (err instanceof RateLimiterRes) throw new AppError('rate_limited', message);
+    throw err;
+  }
+}
+
 /** Comments and hearts: posting needs a session (a guest nickname is enough). */
 export function commentHandlers(socket: RealtimeSocket, ctx: HandlerContext): void {
   const { io, deps, rooms, limits } = ctx;
+
+  /**
+   * A "+N" (接龙): the order goes through placeOrder (jielong.service); only the sender hears
+   * the answer. A refusal (sold out, over the limit, nothing pinned, no phone yet) is not
+   * posted: nobody else needs to read a failed "+1". An order is posted as the comment it is,
+   * so the room sees the 接龙 grow in the chat where people are looking and joins in (the
+   * bubble and the 接龙 strip under the card follow from the order's own `order:new`).
+   */
+  async function jielong(
+    user: User,
+    stream: StreamForRealtime,
+    text: string,
+    quantity: number,
+    clientId: string | undefined,
+  ) {
+    await spend(limits.order, user.id, 'Too many orders in a minute; wait a moment and try again.');
+    const { order, replayed } = await orderFromChat(deps, user, stream, {
+      quantity,
+      clientId,
+      visitorKey: socket.data.visitorKey,
+    });
+    // a resend: the order and its comment were made the first time
+    if (replayed) return { order, replayed };
+    try {
+      const comment = await postComment(deps.db, user, stream, text);
+      io.to(streamRoom(stream.id)).emit('comment:new', comment);
+      return { id: comment.id, order, replayed };
+    } catch (err) {
+      // Muted (or the line is a blocked word): the order stands, the chat line does not.
+      if (!(err instanceof AppError)) deps.logger.warn({ err }, 'jielong comment not posted');
+      return { order, replayed };
+    }
+  }
 
   onAsk(
     socket,
@@ -19,25 +70,34 @@ export function commentHandlers(socket: RealtimeSocket, ctx: HandlerContext): vo
     'comment:send',
     CommentSendPayload,
     'A comment is {text} of at most 200 characters.',
-    async ({ text }) => {
+    async ({ text, clientId }) => {
       const stream = inStream(socket);
       const user = signedIn(socket);
       // malformed comments are refused before they cost the writer a rate-limit point
       normaliseCommentText(text);
-      try {
-        await limits.comment.consume(user.id);
-      } catch (err) {
-        if (err instanceof RateLimiterRes) {
-          throw new AppError(
-            'rate_limited',
-            'You are commenting a little fast — try again in a moment.',
-          );
-        }
-        throw err;
-      }
+      await spend(
+        limits.comment,
+        user.id,
+        'You are commenting a little fast — try again in a moment.',
+      );
+      const quantity = parseJielong(text);
+      if (quantity !== null) return jielong(user, stream, text, quantity, clientId);
       const comment = await postComment(deps.db, user, stream, text);
       io.to(streamRoom(stream.id)).emit('comment:new', comment);
       return { id: comment.id };
+    },
+  );
+
+  // Anyone in the room may read it: the names are masked, as in every `order:new`.
+  onAsk(
+    socket,
+    deps.logger,
+    'jielong:list',
+    JielongListPayload,
+    'Invalid offer id.',
+    async ({ offerId }) => {
+      const stream = inStream(socket);
+      return { entries: await jielongList(deps.db, stream.id, offerId) };
     },
   );
 

@@ -8,5 +8,10 @@ export interface HandlerContext {
   io: RealtimeServer;
   deps: AppDeps;
   rooms: Rooms;
-  limits: { comment: BurstyRateLimiter; like: RateLimiterAbstract };
+  limits: {
+    comment: BurstyRateLimiter;
+    like: RateLimiterAbstract;
+    /** Orders per buyer per minute, for a "+1" in the chat (the order route has its own). */
+    order: RateLimiterAbstract;
+  };
 }
