@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LiveRank } from './leaderboard';
 import { DisplayName, hasNoNul, lineOfText, NO_NUL, textBlock } from './common';
 
 export const LeaderStatus = z.enum(['pending', 'approved', 'declined', 'suspended']);
@@ -61,6 +62,8 @@ export const Membership = z.object({
   link: z.string().nullable(),
   commissionRate: z.number().nullable(),
   stats: LeaderStats,
+  /** The leader's place on the 团长榜 of each live stream of this shop, now. */
+  liveRanks: z.array(LiveRank),
   recentOrders: z.array(
     z.object({
       id: z.string(),

@@ -60,6 +60,8 @@ export const Stream = StreamSummary.extend({
   viewerCount: z.number().int(),
   segment: Segment.nullable(),
   segmentAt: z.string().nullable(),
+  /** The owner hid the 团长榜 from viewers (the owner still sees it). */
+  leaderboardHidden: z.boolean(),
 }).meta({ id: 'Stream' });
 export type Stream = z.infer<typeof Stream>;
 
@@ -99,6 +101,8 @@ export const EditStreamBody = z
     /** null: no set time ("coming soon") */
     scheduledAt: IsoTime.nullable().optional(),
     coverUrl: CoverUrl.nullable().optional(),
+    /** hide the 团长榜 from viewers (any time before the end) */
+    leaderboardHidden: z.boolean().optional(),
   })
   .refine((b) => Object.values(b).some((v) => v !== undefined), 'nothing to change')
   .meta({ id: 'StreamEdit' });

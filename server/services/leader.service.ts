@@ -1,6 +1,7 @@
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { inSavepoint, type Database } from '../../db/database';
 import type { LeaderRow } from '../../db/schema';
+import { leaderLiveRanks } from '../../db/repositories/leaderboard.repository';
 import {
   findLeader,
   findLeaderByCode,
@@ -222,10 +223,8 @@ export async function myMemberships(
   origin: string,
 ): Promise<Membership[]> {
   const rows = await listUserLeaderships(db, user.id);
-  const numbers = await leaderNumbers(
-    db,
-    rows.map((r) => r.id),
-  );
+  const ids = rows.map((r) => r.id);
+  const [numbers, ranks] = await Promise.all([leaderNumbers(db, ids), leaderLiveRanks(db, ids)]);
   return Promise.all(
     rows.map(async (row) => ({
       leaderId: row.id,
@@ -238,6 +237,16 @@ export async function myMemberships(
       link: row.code && row.status === 'approved' ? `${origin}/s/${row.code}` : null,
       commissionRate: row.commission_rate === null ? null : Number(row.commission_rate),
       stats: toStats(numbers.get(row.id)),
+      liveRanks: ranks
+        .filter((r) => r.leader_id === row.id)
+        .map((r) => ({
+          streamId: r.stream_id,
+          title: r.title,
+          rank: r.rank,
+          orders: r.orders,
+          units: r.units,
+          ranked: r.ranked,
+        })),
       recentOrders: (await recentLeaderOrders(db, row.id, 10)).map((o) => ({
         id: o.id,
         productName: o.product_name,

@@ -106,6 +106,7 @@ export interface StreamEditInput {
   title?: string | undefined;
   scheduledAt?: string | null | undefined;
   coverUrl?: string | null | undefined;
+  leaderboardHidden?: boolean | undefined;
 }
 
 /** How far in the past a new start time may be (a clock a little behind the server's). */
@@ -152,6 +153,9 @@ export async function editStream(
       ...(input.title !== undefined ? { title: input.title } : {}),
       ...(scheduledAt !== undefined ? { scheduled_at: scheduledAt } : {}),
       ...(input.coverUrl !== undefined ? { cover_url: input.coverUrl } : {}),
+      ...(input.leaderboardHidden !== undefined
+        ? { leaderboard_hidden: input.leaderboardHidden }
+        : {}),
     },
     schedule ? ['scheduled'] : ['scheduled', 'live'],
   );
@@ -174,6 +178,7 @@ export async function editStream(
     title: summary.title,
     scheduledAt: summary.scheduledAt,
     coverUrl: summary.coverUrl,
+    leaderboardHidden: row.leaderboard_hidden,
   });
   return summary;
 }
@@ -199,6 +204,7 @@ export async function getStreamView(db: Database, streamId: string): Promise<Str
     viewerCount: viewers,
     segment: segment?.segment ?? null,
     segmentAt: segment?.at.toISOString() ?? null,
+    leaderboardHidden: stream.leaderboard_hidden,
   };
 }
 

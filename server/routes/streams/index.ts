@@ -1,4 +1,5 @@
 import { createRouter } from '../../openapi';
+import { streamLeaderboardRoutes } from './leaderboard.routes';
 import { streamOfferRoutes } from './offers.routes';
 import { streamOrderRoutes } from './orders.routes';
 import { streamPickupPointRoutes } from './pickup-points.routes';
@@ -14,5 +15,6 @@ export function streamRoutes() {
     .route('/', streamOrderRoutes())
     .route('/', streamOfferRoutes())
     .route('/', streamPickupPointRoutes())
-    .route('/', streamStatsRoutes());
+    .route('/', streamStatsRoutes())
+    .route('/', streamLeaderboardRoutes());
 }
