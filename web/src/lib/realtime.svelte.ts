@@ -1,6 +1,9 @@
 // The watch page's and the studio's live connection: one socket.io client per stream, its
 // state as Svelte runes. Shares the typed event map with the server.
 import { io, type Socket } from 'socket.io-client';
+import { parseJielong } from '../../../server/contracts/jielong.ts';
+import type { JielongEntry } from '../../../server/contracts/jielong.ts';
+import type { Order } from '../../../server/contracts/order.ts';
 import type { CommentRole } from '../../../server/contracts/realtime.ts';
 import type {
   ClientToServerEvents,
@@ -14,11 +17,36 @@ import type {
   StreamUpdatePayload,
 } from '../../../server/realtime/events.ts';
 
-export type { CommentPayload, CommentRole, OfferUpdatePayload, OrderNewPayload, Segment };
+export type {
+  CommentPayload,
+  CommentRole,
+  JielongEntry,
+  OfferUpdatePayload,
+  OrderNewPayload,
+  Segment,
+};
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
-export type AckAnswer = { ok: true; id?: string } | { error: { code: string; message: string } };
+export type AckAnswer =
+  | {
+      ok: true;
+      /** the comment posted */
+      id?: string;
+      /** a "+N" (接龙): the order it placed, for this sender only */
+      order?: Order;
+      replayed?: boolean;
+    }
+  | {
+      ok?: false;
+      error: { code: string; message: string; limit?: { perBuyer: number; held: number } };
+    };
+
+/** The 接龙 list of the pinned offer: everyone who ordered it, oldest first. */
+export interface JielongList {
+  offerId: string;
+  entries: JielongEntry[];
+}
 
 export interface OrderBubble extends OrderNewPayload {
   key: number;
@@ -55,6 +83,16 @@ export class StreamRealtime {
   connection = $state<ConnectionState>('connecting');
   /** In the stream's room (the server accepted the join): events from now on arrive. */
   joined = $state(false);
+  /**
+   * The 接龙 strip under the pinned card: every order of the pinned offer (by chat "+1" or
+   * through the sheet — to the room both are the same 接龙), read once with `jielong:list`
+   * and grown by `order:new`.
+   */
+  jielong = $state<JielongList | null>(null);
+  /** What this resident's own "+N" placed: the page shows it as a toast with the pickup code. */
+  jielongPlaced = $state<Order | null>(null);
+  /** A "+N" the server could not place without a phone and pickup point: open the sheet. */
+  jielongSheet = $state<{ quantity: number; key: number } | null>(null);
 
   #socket: StreamSocket | null = null;
   #bubbleKey = 0;
@@ -66,12 +104,20 @@ export class StreamRealtime {
   /** Actions waiting for the (re)joined room, e.g. a comment typed while reconnecting. */
   #whenJoined: (() => void)[] = [];
   #onResync: (() => void) | undefined;
+  /** Who else follows `order:new` (the 团长榜). */
+  #orderListeners = new Set<(order: OrderNewPayload) => void>();
 
   constructor(
     readonly streamId: string,
     opts: { onResync?: () => void } = {},
   ) {
     this.#onResync = opts.onResync;
+  }
+
+  /** Hears every `order:new` (repeats included); returns how to stop. */
+  onOrder(listener: (order: OrderNewPayload) => void): () => void {
+    this.#orderListeners.add(listener);
+    return () => this.#orderListeners.delete(listener);
   }
 
   /** Opens (or reopens, e.g. after signing in as a guest) the connection. */
@@ -108,6 +154,20 @@ export class StreamRealtime {
       this.comments = this.comments.filter((c) => c.id !== id);
     });
     socket.on('order:new', (order) => {
+      for (const listener of this.#orderListeners) listener(order);
+      const list = this.jielong;
+      if (
+        list?.offerId === order.offerId &&
+        order.orderId &&
+        !list.entries.some((e) => e.orderId === order.orderId)
+      ) {
+        const entry = {
+          orderId: order.orderId,
+          buyerName: order.buyerName,
+          quantity: order.quantity,
+        };
+        this.jielong = { offerId: list.offerId, entries: [...list.entries, entry] };
+      }
       const bubble = { ...order, key: ++this.#bubbleKey };
       this.bubbles = [...this.bubbles, bubble].slice(-3);
       this.#later(BUBBLE_MS, () => {
@@ -177,6 +237,25 @@ export class StreamRealtime {
         this.offers = {};
         this.#onResync?.();
       }
+      // (re)read the 接龙 list: orders may have come while we were away
+      if (this.jielong) this.#loadJielong(this.jielong.offerId);
+    });
+  }
+
+  /** Follows the pinned offer's 接龙 list (null: nothing pinned). */
+  watchJielong(offerId: string | null): void {
+    if (offerId === (this.jielong?.offerId ?? null)) return;
+    this.jielong = offerId ? { offerId, entries: [] } : null;
+    if (offerId && this.joined) this.#loadJielong(offerId);
+  }
+
+  #loadJielong(offerId: string): void {
+    this.#socket?.emit('jielong:list', { offerId }, (answer) => {
+      if ('error' in answer || this.jielong?.offerId !== offerId) return;
+      // events heard while the list was read are kept (the read may predate them)
+      const read = answer.entries.map((e) => e.orderId);
+      const heard = this.jielong.entries.filter((e) => !read.includes(e.orderId));
+      this.jielong = { offerId, entries: [...answer.entries, ...heard] };
     });
   }
 
@@ -235,8 +314,20 @@ export class StreamRealtime {
     });
   }
 
-  send(text: string): Promise<AckAnswer> {
-    return this.#ask('comment:send', { text });
+  /**
+   * `clientId` names the message: resending the same message (after a dropped connection)
+   * with the same id never places a "+1" order twice.
+   */
+  async send(text: string, clientId: string = crypto.randomUUID()): Promise<AckAnswer> {
+    const answer = await this.#ask('comment:send', { text, clientId });
+    if ('error' in answer) {
+      if (answer.error.code === 'needs_details') {
+        this.jielongSheet = { quantity: parseJielong(text) ?? 1, key: Date.now() };
+      }
+    } else if (answer.order) {
+      this.jielongPlaced = answer.order;
+    }
+    return answer;
   }
 
   deleteComment(id: string): Promise<AckAnswer> {
