@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../database';
-import type { DB, NewStreamRow, ShopRow, StreamRow } from '../schema';
+import type { DB, NewStreamRow, ShopRow, StreamRow, StreamVisibility } from '../schema';
 import type { ParticipantSessionRow, Segment, StreamCohostRow } from '../media.schema';
 
 export async function insertStream(db: Database, stream: NewStreamRow): Promise<StreamRow> {
@@ -29,6 +29,7 @@ export interface StreamEdit {
   title?: string;
   scheduled_at?: Date | null;
   cover_url?: string | null;
+  visibility?: StreamVisibility;
   leaderboard_hidden?: boolean;
 }
 

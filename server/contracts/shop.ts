@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DisplayName, hasNoNul, NO_NUL, OwnImageUrl, textBlock } from './common';
+import { Membership } from './member';
 import { StreamSummary } from './stream';
 
 export const Shop = z
@@ -26,6 +27,13 @@ export type ShopEnvelope = z.infer<typeof ShopEnvelope>;
 /** GET /api/shops/:slug (public); also each entry of GET /api/me/shops. */
 export const ShopPage = z.object({ shop: Shop, streams: z.array(StreamSummary) });
 export type ShopPage = z.infer<typeof ShopPage>;
+
+/**
+ * GET /api/shops/:slug: the shop page, with whether the requester is a member. Members-only
+ * streams are listed only to the shop's members and its owner.
+ */
+export const PublicShopPage = ShopPage.extend({ membership: Membership });
+export type PublicShopPage = z.infer<typeof PublicShopPage>;
 
 /** GET /api/me/shops: the shops I own, with their streams. */
 export const MyShops = z.object({ shops: z.array(ShopPage) });

@@ -11,6 +11,10 @@ export type StreamStatus = z.infer<typeof StreamStatus>;
 export const Segment = z.enum(['sourcing', 'kitchen', 'tasting', 'qa']);
 export type Segment = z.infer<typeof Segment>;
 
+/** public: anyone watches; members: the shop's members alone (and its owner and staff). */
+export const StreamVisibility = z.enum(['public', 'members']);
+export type StreamVisibility = z.infer<typeof StreamVisibility>;
+
 export const StreamSummary = z
   .object({
     id: z.string(),
@@ -20,6 +24,7 @@ export const StreamSummary = z
     startedAt: z.string().nullable(),
     endedAt: z.string().nullable(),
     coverUrl: z.string().nullable(),
+    visibility: StreamVisibility,
   })
   .meta({ id: 'StreamSummary' });
 export type StreamSummary = z.infer<typeof StreamSummary>;
@@ -101,6 +106,8 @@ export const EditStreamBody = z
     /** null: no set time ("coming soon") */
     scheduledAt: IsoTime.nullable().optional(),
     coverUrl: CoverUrl.nullable().optional(),
+    /** who may watch: everyone, or the shop's members (set while planning) */
+    visibility: StreamVisibility.optional(),
     /** hide the 团长榜 from viewers (any time before the end) */
     leaderboardHidden: z.boolean().optional(),
   })

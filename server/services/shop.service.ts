@@ -9,7 +9,8 @@ import {
 } from '../../db/repositories/shop.repository';
 import { AppError } from '../errors';
 import type { User } from './auth.service';
-import type { EditShopBody, Shop } from '../contracts/shop';
+import type { EditShopBody, PublicShopPage, Shop } from '../contracts/shop';
+import { membershipIn } from './member.service';
 import type { StreamSummary } from '../contracts/stream';
 
 export type { Shop, StreamSummary };
@@ -37,6 +38,7 @@ export function streamRowToSummary(row: StreamRow): StreamSummary {
     startedAt: row.started_at?.toISOString() ?? null,
     endedAt: row.ended_at?.toISOString() ?? null,
     coverUrl: row.cover_url,
+    visibility: row.visibility,
   };
 }
 
@@ -64,14 +66,27 @@ export async function createShop(
   return shopRowToShop(row);
 }
 
+/**
+ * A shop's page as the requester sees it: members-only streams are listed only to the shop's
+ * members and its owner, and the answer says whether the requester is a member.
+ */
 export async function getPublicShop(
   db: Database,
   slug: string,
-): Promise<{ shop: Shop; streams: StreamSummary[] }> {
+  user: User | null = null,
+): Promise<PublicShopPage> {
   const row = await findShopBySlug(db, slug);
   if (!row) throw new AppError('not_found', 'No shop at this address.');
-  const streams = await listShopStreams(db, row.id);
-  return { shop: shopRowToShop(row), streams: streams.map(streamRowToSummary) };
+  const [streams, membership] = await Promise.all([
+    listShopStreams(db, row.id),
+    membershipIn(db, row.id, user),
+  ]);
+  const seesAll = membership.member || (user !== null && user.id === row.owner_id);
+  return {
+    shop: shopRowToShop(row),
+    streams: streams.filter((s) => seesAll || s.visibility === 'public').map(streamRowToSummary),
+    membership,
+  };
 }
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createEvent } from 'ics';
 import type { Database } from '../../db/database';
 import type { Segment } from '../../db/media.schema';
-import type { ShopRow, StreamRow } from '../../db/schema';
+import type { ShopRow, StreamRow, StreamVisibility } from '../../db/schema';
 import { listStreamOffers } from '../../db/repositories/offer.repository';
 import { listShopStreams } from '../../db/repositories/shop.repository';
 import {
@@ -35,6 +35,7 @@ import type { RoomMetadata } from '../../media/media.service';
 import type { AppDeps } from '../context';
 import { AppError } from '../errors';
 import { requireMayActOn, requireModerator } from './comment.service';
+import { mayWatchMembersOnly } from './member.service';
 import { guardStage } from './stage-guard.service';
 import type { User } from './auth.service';
 import { shopRowToShop, streamRowToSummary, type StreamSummary } from './shop.service';
@@ -106,6 +107,8 @@ export interface StreamEditInput {
   title?: string | undefined;
   scheduledAt?: string | null | undefined;
   coverUrl?: string | null | undefined;
+  /** who may watch: everyone, or the shop's members alone (set while planning) */
+  visibility?: StreamVisibility | undefined;
   leaderboardHidden?: boolean | undefined;
 }
 
@@ -127,7 +130,10 @@ export async function editStream(
   now = new Date(),
 ): Promise<StreamSummary> {
   const { stream } = await loadOwnedStream(deps.db, user, streamId);
-  const schedule = input.scheduledAt !== undefined || input.coverUrl !== undefined;
+  const schedule =
+    input.scheduledAt !== undefined ||
+    input.coverUrl !== undefined ||
+    input.visibility !== undefined;
   const refuse = (status: StreamRow['status']): never => {
     switch (status) {
       case 'ended':
@@ -153,6 +159,7 @@ export async function editStream(
       ...(input.title !== undefined ? { title: input.title } : {}),
       ...(scheduledAt !== undefined ? { scheduled_at: scheduledAt } : {}),
       ...(input.coverUrl !== undefined ? { cover_url: input.coverUrl } : {}),
+      ...(input.visibility !== undefined ? { visibility: input.visibility } : {}),
       ...(input.leaderboardHidden !== undefined
         ? { leaderboard_hidden: input.leaderboardHidden }
         : {}),
@@ -433,6 +440,18 @@ export async function issueToken(
     }
     const cohost = await findCohost(deps.db, stream.id, user.id);
     if (cohost?.status === 'accepted') role = 'cohost';
+  }
+  // A members-only stream (the shop's private domain): its members, owner, moderators and
+  // accepted co-hosts watch; everyone else is offered to join first.
+  if (
+    stream.visibility === 'members' &&
+    role === 'viewer' &&
+    !(await mayWatchMembersOnly(deps.db, shop, user))
+  ) {
+    throw new AppError(
+      'members_only',
+      "This stream is for the shop's members: join the shop to watch.",
+    );
   }
   if (wanted === 'host' && role === 'viewer') {
     throw new AppError('forbidden', 'Only the shop owner or an invited co-host can publish.');

@@ -2,6 +2,7 @@ import { createRouter } from '../../openapi';
 import { shopBlockedWordRoutes } from './blocked-words.routes';
 import { shopLeaderInviteRoutes } from './leader-invites.routes';
 import { shopLeaderRoutes } from './leaders.routes';
+import { shopMemberRoutes } from './members.routes';
 import { shopModeratorRoutes } from './moderators.routes';
 import { shopOrderRoutes } from './orders.routes';
 import { shopPickupRoutes } from './pickups.routes';
@@ -16,6 +17,7 @@ export function shopRoutes() {
     .route('/', shopRootRoutes())
     .route('/', shopBlockedWordRoutes())
     .route('/', shopModeratorRoutes())
+    .route('/', shopMemberRoutes())
     .route('/', shopLeaderRoutes())
     .route('/', shopLeaderInviteRoutes())
     .route('/', shopStreamRoutes())

@@ -6,7 +6,7 @@ import {
   CreateShopBody,
   EditShopBody,
   ShopEnvelope,
-  ShopPage,
+  PublicShopPage,
   SlugParams,
 } from '../../contracts/shop';
 import { createRouter, errors, jsonBody, jsonContent } from '../../openapi';
@@ -57,11 +57,16 @@ function publicShopRoute(router: Router) {
       summary: 'A shop and its streams (public)',
       request: { params: SlugParams },
       responses: {
-        200: jsonContent(ShopPage, 'The shop'),
+        200: jsonContent(PublicShopPage, 'The shop'),
         ...errors('not_found'),
       },
     }),
-    async (c) => c.json(await getPublicShop(c.var.deps.db, c.req.valid('param').slug), 200),
+    async (c) => {
+      const page = await getPublicShop(c.var.deps.db, c.req.valid('param').slug, c.var.user);
+      // says whether the requester is a member, and lists members-only streams to members
+      c.header('cache-control', 'private, no-store');
+      return c.json(page, 200);
+    },
   );
 }
 

@@ -1,0 +1,42 @@
+// The shop's private domain (SPEC journey 15): residents join a shop through its page or a
+// leader's link, credited to that leader; members-only streams are watched by members alone.
+import { z } from 'zod';
+
+/** Who brought a member: the leader of their last click on the shop when they joined. */
+export const MemberLeader = z
+  .object({ id: z.string(), displayName: z.string(), community: z.string().nullable() })
+  .meta({ id: 'MemberLeader' });
+
+/** POST/GET /api/shops/:shopId/members/me: my membership of the shop. */
+export const Membership = z
+  .object({
+    member: z.boolean(),
+    /** when I joined; null when I am not a member */
+    joinedAt: z.string().nullable(),
+    leader: MemberLeader.nullable(),
+  })
+  .meta({ id: 'Membership' });
+export type Membership = z.infer<typeof Membership>;
+
+export const MembershipEnvelope = z.object({ membership: Membership });
+export type MembershipEnvelope = z.infer<typeof MembershipEnvelope>;
+
+/** One member as the owner sees them. */
+export const ShopMember = z
+  .object({
+    userId: z.string(),
+    name: z.string(),
+    leader: MemberLeader.nullable(),
+    joinedAt: z.string(),
+    /** orders this member placed in the shop, cancelled ones left out */
+    orders: z.number().int(),
+  })
+  .meta({ id: 'ShopMember' });
+export type ShopMember = z.infer<typeof ShopMember>;
+
+/** GET /api/shops/:shopId/members (owner), newest first. */
+export const ShopMemberList = z.object({ members: z.array(ShopMember) });
+export type ShopMemberList = z.infer<typeof ShopMemberList>;
+
+/** POST /api/shops/:shopId/members: nothing to say (the leader is found from the last click). */
+export const JoinShopBody = z.strictObject({});
