@@ -105,6 +105,7 @@ export class StreamRealtime {
   #whenJoined: (() => void)[] = [];
   #onResync: (() => void) | undefined;
   /** Who else follows `order:new` (the 团长榜). */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #orderListeners = new Set<(order: OrderNewPayload) => void>();
 
   constructor(

@@ -4,6 +4,7 @@ export * from '../../../../server/contracts/analytics.ts';
 export * from '../../../../server/contracts/auth.ts';
 export * from '../../../../server/contracts/error.ts';
 export * from '../../../../server/contracts/leader.ts';
+export * from '../../../../server/contracts/leaderboard.ts';
 export * from '../../../../server/contracts/member.ts';
 export * from '../../../../server/contracts/moderation.ts';
 export * from '../../../../server/contracts/offer.ts';

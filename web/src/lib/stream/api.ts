@@ -9,6 +9,7 @@ import {
   MyStage,
   SegmentMark,
   StreamEnvelope,
+  StreamLeaderboard,
   StreamSummaryEnvelope,
   type Segment,
 } from '../api/contracts.ts';
@@ -73,3 +74,7 @@ export const removeParticipant = (streamId: string, userId: string) =>
 /** The stream's calendar file (.ics), a download link. */
 export const calendarHref = (streamId: string) =>
   apiHref('/api/streams/{streamId}/calendar.ics', at(streamId).params);
+
+/** The stream's 团长榜 (public; `hidden` with no leaders when the owner hid it from viewers). */
+export const streamLeaderboard = (streamId: string, client: Api = api) =>
+  read(client.GET('/api/streams/{streamId}/leaderboard', at(streamId)), StreamLeaderboard);
