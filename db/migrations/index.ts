@@ -10,6 +10,7 @@ import * as shopLogo from './2026-11-27T0100_shop_logo';
 import * as shopModerators from './2026-11-27T0200_shop_moderators';
 import * as leaderboardHidden from './2026-11-28T0100_leaderboard_hidden';
 import * as shopMembers from './2026-11-28T0200_shop_members';
+import * as ordersIdempotencyKey from './2026-11-28T0300_orders_idempotency_key';
 
 /**
  * Every migration, by its timestamped name. Imported statically so the same list works
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T0200_shop_moderators': shopModerators,
   '2026-11-28T0100_leaderboard_hidden': leaderboardHidden,
   '2026-11-28T0200_shop_members': shopMembers,
+  '2026-11-28T0300_orders_idempotency_key': ordersIdempotencyKey,
 };

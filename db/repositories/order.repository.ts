@@ -264,6 +264,17 @@ export async function findOrderByIdempotencyKey(
     .executeTakeFirst();
 }
 
+/** Whether any order was placed under this Idempotency-Key (by the key alone: the stock gate). */
+export async function idempotencyKeyUsed(db: Database, key: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('orders')
+    .select('id')
+    .where('idempotency_key', '=', key)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function findOrderById(db: Database, id: string): Promise<OrderRow | undefined> {
   return db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
 }

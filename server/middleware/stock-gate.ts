@@ -27,7 +27,8 @@ export const stockGate: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   const replayKey = replayKeyOf(getCookie(c, SESSION_COOKIE), c.req.header('idempotency-key'));
   const gate = stockGateFor(c.var.deps);
-  const ticket = await gate.admit(offerId, quantity, replayKey);
+  const key = c.req.header('idempotency-key');
+  const ticket = await gate.admit(offerId, quantity, replayKey, key ?? null);
   if (!ticket) throw new AppError('sold_out', 'Sold out.');
   c.set('stockGate', ticket);
   try {

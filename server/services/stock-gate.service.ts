@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { Database } from '../../db/database';
+import { idempotencyKeyUsed } from '../../db/repositories/order.repository';
 import { redisClient } from '../http/limits';
 
 // The stock gate: in a flash sale most buyers lose, and a loser should be told at once,
@@ -28,8 +30,11 @@ import { redisClient } from '../http/limits';
 // otherwise (one process). While Redis is unreachable the gate lets everyone through.
 //
 // A repeated request (the same Idempotency-Key of a buyer who won) is never refused by the
-// gate: winners' keys are remembered for an hour, so a buyer retrying after a lost answer
-// gets their order, not "sold out".
+// gate: winners' keys are remembered for an hour (in Redis, which outlives an app restart),
+// so a buyer retrying after a lost answer gets their order, not "sold out". A gate in memory
+// forgets them when the process restarts, so before refusing a keyed request it asks the
+// database whether the key bought something: one indexed lookup by the key alone (no
+// session, no offer, no transaction). Requests without a key cost nothing either way.
 
 /** What the gate let through: handed to the order service, released when the order is done. */
 export interface GateTicket {
@@ -42,8 +47,17 @@ export interface GateTicket {
 }
 
 export interface StockGate {
-  /** null: refused (sold out as far as the gate knows); else the ticket to release. */
-  admit(offerId: string, units: number, replayKey: string | null): Promise<GateTicket | null>;
+  /**
+   * null: refused (sold out as far as the gate knows); else the ticket to release.
+   * `key`: the request's Idempotency-Key, looked up (when the gate cannot know from its own
+   * record) before a keyed request is refused, in case it already bought something.
+   */
+  admit(
+    offerId: string,
+    units: number,
+    replayKey: string | null,
+    key?: string | null,
+  ): Promise<GateTicket | null>;
   /** The order is done (placed or refused): its units are no longer in flight. */
   release(ticket: GateTicket): void;
   /** After an order statement: the units it left (or found) on the offer. */
@@ -69,6 +83,11 @@ const OFFER_TTL_SECONDS = 30;
 
 /** The shared part: the figure per offer, and the winners' keys. */
 interface GateStore {
+  /**
+   * Whether its record of winners' keys outlives an app restart (Redis does; memory does
+   * not, so a memory gate asks the database about a key before refusing it).
+   */
+  winnersSurviveRestart: boolean;
   /** The epoch now, and the figure when it was seen in this epoch. */
   read(
     offerId: string,
@@ -107,6 +126,7 @@ function memoryStore(): GateStore {
     e.until = Date.now() + OFFER_TTL_SECONDS * 1000;
   };
   return {
+    winnersSurviveRestart: false,
     read(offerId, replayKey) {
       const e = offers.get(offerId);
       const fresh = e && e.seenAt === e.epoch && e.until > Date.now();
@@ -169,6 +189,7 @@ function redisStore(url: string, logger: Logger): GateStore {
   };
   const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
   return {
+    winnersSurviveRestart: true,
     async read(offerId, replayKey) {
       const open = { epoch: '', remaining: null, winner: false };
       if (!client.isReady) return open;
@@ -224,13 +245,17 @@ function redisStore(url: string, logger: Logger): GateStore {
 }
 
 /** The gate over a store, with this process's units in flight. */
-function gateOver(store: GateStore): StockGate {
+function gateOver(store: GateStore, db: Database | null): StockGate {
   const inFlight = new Map<string, number>();
   return {
-    async admit(offerId, units, replayKey) {
+    async admit(offerId, units, replayKey, key) {
       const { epoch, remaining, winner } = await store.read(offerId, replayKey);
       const held = inFlight.get(offerId) ?? 0;
-      if (!winner && remaining !== null && remaining - held < units) return null;
+      if (!winner && remaining !== null && remaining - held < units) {
+        // a winner retrying after a restart that forgot them must reach their order
+        const ask = key && !store.winnersSurviveRestart && db;
+        if (!ask || !(await idempotencyKeyUsed(db, key))) return null;
+      }
       inFlight.set(offerId, held + units);
       return { offerId, units, epoch, replayKey, released: false };
     },
@@ -247,12 +272,12 @@ function gateOver(store: GateStore): StockGate {
   };
 }
 
-export function memoryStockGate(): StockGate {
-  return gateOver(memoryStore());
+export function memoryStockGate(db: Database | null = null): StockGate {
+  return gateOver(memoryStore(), db);
 }
 
 export function redisStockGate(url: string, logger: Logger): StockGate {
-  return gateOver(redisStore(url, logger));
+  return gateOver(redisStore(url, logger), null);
 }
 
 const gates = new WeakMap<object, StockGate>();
@@ -263,13 +288,13 @@ const gates = new WeakMap<object, StockGate>();
  */
 export function stockGateFor(deps: {
   config: { REDIS_URL?: string | undefined };
-  db: object;
+  db: Database;
   logger: Logger;
 }): StockGate {
   let gate = gates.get(deps.db);
   if (!gate) {
     const url = deps.config.REDIS_URL;
-    gate = url ? redisStockGate(url, deps.logger) : memoryStockGate();
+    gate = url ? redisStockGate(url, deps.logger) : memoryStockGate(deps.db);
     gates.set(deps.db, gate);
   }
   return gate;
