@@ -8,18 +8,18 @@ export const MemberLeader = z
   .meta({ id: 'MemberLeader' });
 
 /** POST/GET /api/shops/:shopId/members/me: my membership of the shop. */
-export const Membership = z
+export const ShopMembership = z
   .object({
     member: z.boolean(),
     /** when I joined; null when I am not a member */
     joinedAt: z.string().nullable(),
     leader: MemberLeader.nullable(),
   })
-  .meta({ id: 'Membership' });
-export type Membership = z.infer<typeof Membership>;
+  .meta({ id: 'ShopMembership' });
+export type ShopMembership = z.infer<typeof ShopMembership>;
 
-export const MembershipEnvelope = z.object({ membership: Membership });
-export type MembershipEnvelope = z.infer<typeof MembershipEnvelope>;
+export const ShopMembershipEnvelope = z.object({ membership: ShopMembership });
+export type ShopMembershipEnvelope = z.infer<typeof ShopMembershipEnvelope>;
 
 /** One member as the owner sees them. */
 export const ShopMember = z

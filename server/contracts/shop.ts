@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DisplayName, hasNoNul, NO_NUL, OwnImageUrl, textBlock } from './common';
-import { Membership } from './member';
+import { ShopMembership } from './member';
 import { StreamSummary } from './stream';
 
 export const Shop = z
@@ -32,7 +32,11 @@ export type ShopPage = z.infer<typeof ShopPage>;
  * GET /api/shops/:slug: the shop page, with whether the requester is a member. Members-only
  * streams are listed only to the shop's members and its owner.
  */
-export const PublicShopPage = ShopPage.extend({ membership: Membership });
+export const PublicShopPage = ShopPage.extend({
+  membership: ShopMembership,
+  /** whether the requester owns the shop (the owner does not join it) */
+  owner: z.boolean(),
+});
 export type PublicShopPage = z.infer<typeof PublicShopPage>;
 
 /** GET /api/me/shops: the shops I own, with their streams. */

@@ -8,7 +8,7 @@ import {
 } from '../../db/repositories/member.repository';
 import { isShopModerator } from '../../db/repositories/moderator.repository';
 import { findShopById } from '../../db/repositories/shop.repository';
-import type { Membership, ShopMember } from '../contracts/member';
+import type { ShopMembership, ShopMember } from '../contracts/member';
 import { AppError } from '../errors';
 import { attributeOrder } from './attribution.service';
 import type { User } from './auth.service';
@@ -17,7 +17,7 @@ import type { User } from './auth.service';
 // leader's link, credited to that leader; members-only streams are watched by members alone
 // (stream.service issueToken asks mayWatchMembersOnly).
 
-const NOT_A_MEMBER: Membership = { member: false, joinedAt: null, leader: null };
+const NOT_A_MEMBER: ShopMembership = { member: false, joinedAt: null, leader: null };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -31,7 +31,7 @@ async function toMembership(
   db: Database,
   shopId: string,
   row: { leaderId: string | null; joinedAt: Date },
-): Promise<Membership> {
+): Promise<ShopMembership> {
   const leader = row.leaderId ? await findLeader(db, shopId, row.leaderId) : undefined;
   return {
     member: true,
@@ -54,7 +54,7 @@ export async function joinShop(
   shopId: string,
   visitorKey: string | null,
   now = new Date(),
-): Promise<{ membership: Membership; created: boolean }> {
+): Promise<{ membership: ShopMembership; created: boolean }> {
   const shop = await loadShop(db, shopId);
   if (shop.owner_id === user.id) {
     throw new AppError('bad_request', 'The owner does not join their own shop.');
@@ -87,7 +87,7 @@ export async function myMembership(
   db: Database,
   user: User | null,
   shopId: string,
-): Promise<Membership> {
+): Promise<ShopMembership> {
   const shop = await loadShop(db, shopId);
   return membershipIn(db, shop.id, user);
 }
@@ -97,7 +97,7 @@ export async function membershipIn(
   db: Database,
   shopId: string,
   user: User | null,
-): Promise<Membership> {
+): Promise<ShopMembership> {
   if (!user) return NOT_A_MEMBER;
   const row = await findShopMember(db, shopId, user.id);
   return row ? toMembership(db, shopId, row) : NOT_A_MEMBER;

@@ -81,11 +81,13 @@ export async function getPublicShop(
     listShopStreams(db, row.id),
     membershipIn(db, row.id, user),
   ]);
-  const seesAll = membership.member || (user !== null && user.id === row.owner_id);
+  const owner = user !== null && user.id === row.owner_id;
+  const seesAll = owner || membership.member;
   return {
     shop: shopRowToShop(row),
     streams: streams.filter((s) => seesAll || s.visibility === 'public').map(streamRowToSummary),
     membership,
+    owner,
   };
 }
 

@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { getCookie } from 'hono/cookie';
 import { requireAccount, requireUser } from '../../middleware/session';
 import { ShopParams } from '../../contracts/common';
-import { JoinShopBody, MembershipEnvelope, ShopMemberList } from '../../contracts/member';
+import { JoinShopBody, ShopMembershipEnvelope, ShopMemberList } from '../../contracts/member';
 import { VISITOR_COOKIE, isVisitorKey } from '../../http/visitor';
 import { createRouter, errors, jsonContent } from '../../openapi';
 import { joinShop, leaveShop, listMembers, myMembership } from '../../services/member.service';
@@ -27,7 +27,7 @@ function myMembershipRoute(router: Router) {
       summary: 'Whether I am a member of the shop (without a session: not a member)',
       request: { params: ShopParams },
       responses: {
-        200: jsonContent(MembershipEnvelope, 'My membership'),
+        200: jsonContent(ShopMembershipEnvelope, 'My membership'),
         ...errors('validation_failed', 'not_found'),
       },
     }),
@@ -77,8 +77,8 @@ function joinRoute(router: Router) {
         body: { required: false, content: { 'application/json': { schema: JoinShopBody } } },
       },
       responses: {
-        200: jsonContent(MembershipEnvelope, 'Already a member'),
-        201: jsonContent(MembershipEnvelope, 'Joined'),
+        200: jsonContent(ShopMembershipEnvelope, 'Already a member'),
+        201: jsonContent(ShopMembershipEnvelope, 'Joined'),
         ...errors('validation_failed', 'bad_request', 'unauthenticated', 'not_found'),
       },
     }),

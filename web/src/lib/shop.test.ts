@@ -10,6 +10,7 @@ const stream = (id: string, status: StreamSummary['status'], scheduledAt: string
   startedAt: null,
   endedAt: null,
   coverUrl: null,
+  visibility: 'public' as const,
 });
 
 describe('upcomingStreams', () => {

@@ -18,7 +18,15 @@ import { parseNotice, roleFromMetadata, segmentFromRoomMetadata } from './attach
 import { backoffMs, reconnectPolicy } from './reconnect.ts';
 
 export type ViewerPhase =
-  'idle' | 'connecting' | 'waiting' | 'playing' | 'reconnecting' | 'error' | 'removed';
+  | 'idle'
+  | 'connecting'
+  | 'waiting'
+  | 'playing'
+  | 'reconnecting'
+  | 'error'
+  | 'removed'
+  /** a members-only stream and we are not a member: join the shop, then retry() */
+  | 'members';
 
 export interface Tile {
   key: string;
@@ -205,6 +213,7 @@ export class ViewerRoom {
       : await mediaToken(this.streamId);
     if (!res.ok) {
       if (res.error.code === 'participant_removed') this.phase = 'removed';
+      else if (res.error.code === 'members_only') this.phase = 'members';
       else if (res.error.code === 'stream_not_live') {
         this.status = (await this.#fetchStatus()) ?? this.status;
         this.phase = 'idle';
