@@ -107,7 +107,7 @@ describe('attribution rules', () => {
         visitorKey: null,
         now,
       }),
-    ).toEqual({
+    ).toMatchObject({
       leaderId: leader.id,
       rate: '0.1000',
     });

@@ -58,6 +58,7 @@ describe('editing a scheduled stream', () => {
         title: '周日试吃：阳光玫瑰',
         scheduledAt: at,
         coverUrl: '/demo/oranges.svg',
+        leaderboardHidden: false,
       },
     ]);
 
