@@ -454,8 +454,10 @@ export async function placeOrder(
       );
       announce(deps, offer, committed);
       if (ticket) {
-        gate.release(ticket);
+        // what the statement left first, then the units: a buyer waiting at the gate wakes
+        // to the new figure
         await gate.remember(ticket, committed.stock.remaining);
+        gate.release(ticket);
         if (ticket.replayKey) await gate.rememberWinner(ticket.replayKey);
       }
       return { order: orderRowToOrder(committed.order), replayed: false };
@@ -463,8 +465,8 @@ export async function placeOrder(
       if (err instanceof Refusal) {
         // sold out by the statement itself: the gate answers the next ones
         if (ticket && err.remaining !== undefined) {
-          gate.release(ticket);
           await gate.remember(ticket, err.remaining);
+          gate.release(ticket);
         }
         throw err.appError;
       }

@@ -19,12 +19,12 @@ import { redisClient } from '../http/limits';
 // commit and its new epoch.
 //
 // On top of that, each process counts the units of the orders it has let through and not
-// yet finished ("in flight"): when the units left, less those, cannot cover a request, it is
-// refused. So when 1,000 buyers arrive at once for 100 units, about 100 reach the database
-// and the rest are answered at once. A buyer can therefore hear "sold out" while the last
-// units are held by orders still being placed; if one of those fails, its units are offered
-// to the next buyer. The count is per process (a crashed process leaks nothing), so with
-// several processes a few more than the units left reach the database: harmless.
+// yet finished ("in flight"). A request that the units left cover only if none of those go
+// through waits at the gate (up to QUEUE_MS) for them to finish, and looks again: refused
+// when the database then says too few are left, let through when one of them failed. So
+// when 1,000 buyers arrive at once for 100 units, about 100 reach the database and the rest
+// are told once those are done, and nobody is refused on a guess. The count is per process
+// (a crashed process leaks nothing); with several processes a few more reach the database.
 //
 // Shared through Redis when REDIS_URL is set (every app process sees one figure); in memory
 // otherwise (one process). While Redis is unreachable the gate lets everyone through.
@@ -75,6 +75,8 @@ export function replayKeyOf(sessionToken: string | undefined, key: string | unde
 }
 
 const WINNER_TTL_SECONDS = 3600;
+/** How long a request waits at the gate for the orders in flight before it goes through. */
+const QUEUE_MS = 2_000;
 /**
  * How long a figure lasts unless refreshed. Should a new epoch not reach Redis (it is
  * retried, then given up), the stale figure refuses for at most this long.
@@ -247,17 +249,44 @@ function redisStore(url: string, logger: Logger): GateStore {
 /** The gate over a store, with this process's units in flight. */
 function gateOver(store: GateStore, db: Database | null): StockGate {
   const inFlight = new Map<string, number>();
+  const waiting = new Map<string, Set<() => void>>();
+  /** Resolves when an order of this offer finishes here, or after `ms`. */
+  const settled = (offerId: string, ms: number) =>
+    new Promise<void>((resolve) => {
+      const set = waiting.get(offerId) ?? new Set<() => void>();
+      waiting.set(offerId, set);
+      const done = () => {
+        clearTimeout(timer);
+        set.delete(done);
+        if (set.size === 0 && waiting.get(offerId) === set) waiting.delete(offerId);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      set.add(done);
+    });
+  /** A keyed request the gate would refuse: did that key already buy (a winner retrying)? */
+  const keyBought = async (key: string | null | undefined) =>
+    Boolean(key && !store.winnersSurviveRestart && db && (await idempotencyKeyUsed(db, key)));
   return {
     async admit(offerId, units, replayKey, key) {
-      const { epoch, remaining, winner } = await store.read(offerId, replayKey);
-      const held = inFlight.get(offerId) ?? 0;
-      if (!winner && remaining !== null && remaining - held < units) {
-        // a winner retrying after a restart that forgot them must reach their order
-        const ask = key && !store.winnersSurviveRestart && db;
-        if (!ask || !(await idempotencyKeyUsed(db, key))) return null;
+      const deadline = Date.now() + QUEUE_MS;
+      for (;;) {
+        const { epoch, remaining, winner } = await store.read(offerId, replayKey);
+        const held = inFlight.get(offerId) ?? 0;
+        const enough = winner || remaining === null || remaining - held >= units;
+        if (!enough && remaining !== null && remaining < units) {
+          // fewer left than asked, as the database last said: sold out for this request
+          if (!(await keyBought(key))) return null;
+        } else if (!enough && Date.now() < deadline) {
+          // short only by the units of orders still being placed here: wait for them, then
+          // look again (each one that fails gives its units to the next in line)
+          await settled(offerId, deadline - Date.now());
+          continue;
+        }
+        // the database decides (also after waiting too long: never refuse on a guess)
+        inFlight.set(offerId, held + units);
+        return { offerId, units, epoch, replayKey, released: false };
       }
-      inFlight.set(offerId, held + units);
-      return { offerId, units, epoch, replayKey, released: false };
     },
     release(ticket) {
       if (ticket.released) return;
@@ -265,6 +294,7 @@ function gateOver(store: GateStore, db: Database | null): StockGate {
       const left = (inFlight.get(ticket.offerId) ?? 0) - ticket.units;
       if (left > 0) inFlight.set(ticket.offerId, left);
       else inFlight.delete(ticket.offerId);
+      for (const wake of [...(waiting.get(ticket.offerId) ?? [])]) wake();
     },
     remember: (ticket, remaining) => store.remember(ticket.offerId, remaining, ticket.epoch),
     restocked: (offerId, remaining) => store.restocked(offerId, remaining),
