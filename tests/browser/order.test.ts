@@ -121,6 +121,7 @@ describe('ordering on a phone', () => {
       '商品',
       '店铺设置',
       '直播间管理',
+      '会员',
     ]);
     await screenshot(owner, 'order-pickup-screen-phone');
     await owner.getByTestId('pickup-input').fill(code);
