@@ -135,13 +135,19 @@ async function main() {
   const orderInterval =
     args.sender && args.mode === 'socketio' && args.orderRate > 0
       ? setInterval(() => {
-          const cookie = cookies[(buyer++ % 200) + args.totalViewers]!;
+          const index = (buyer++ % 200) + args.totalViewers;
+          const cookie = cookies[index]!;
           const started = performance.now();
           ordersPlaced += 1;
           fetch(`${args.url}/api/streams/${args.streamId}/orders`, {
             method: 'POST',
             headers: { 'content-type': 'application/json', origin: args.url, cookie },
-            body: JSON.stringify({ offerId: args.offerId, quantity: 1, phone: '13800138000' }),
+            // each guest their own phone: per-buyer limits count a phone number as one buyer
+            body: JSON.stringify({
+              offerId: args.offerId,
+              quantity: 1,
+              phone: `139${String(index).padStart(8, '0')}`,
+            }),
           }).then(
             (res) => {
               orderPostLatencies.push(performance.now() - started);
