@@ -171,6 +171,26 @@ export async function lockBuyerOnOffer(
 }
 
 /**
+ * Opens a transaction holding the locks of one buyer on one offer (their account's, then
+ * their phone's, in that order), in one round trip: `begin` and the locks as one simple
+ * query. The ids are literals here (uuids, and a phone number the contract checked), quoted.
+ */
+export async function beginLockedForBuyer(
+  conn: Database,
+  offerId: string,
+  buyer: { id: string; phone: string },
+): Promise<void> {
+  const lit = (v: string) => `'${v.replace(/'/g, "''")}'`;
+  const a = lit(`order:${offerId}:${buyer.id}`);
+  const b = lit(`order:${offerId}:phone:${buyer.phone}`);
+  await sql
+    .raw(
+      `begin; select pg_advisory_xact_lock(hashtextextended(${a}, 0)), pg_advisory_xact_lock(hashtextextended(${b}, 0))`,
+    )
+    .execute(conn);
+}
+
+/**
  * Marks the group reached, once: only the transaction holding the offer's row lock that
  * finds group_reached_at still null gets true.
  */
@@ -451,8 +471,27 @@ export async function writeOrder(
   order: PlacedOrderRow,
   ledger: readonly LedgerEntry[],
   events: readonly OutboxEvent[],
-): Promise<{ order: OrderRow; offer: OfferStock; outbox: OutboxRow[] } | null> {
+  /**
+   * The buyer's per-buyer limit, checked by the statement itself: the units the buyer holds
+   * on the offer (by account or phone) plus these must fit. Exact only under the buyer's
+   * locks taken by an earlier statement of the same transaction (beginLockedForBuyer), whose
+   * snapshot this statement's follows.
+   */
+  limit?: number,
+): Promise<
+  { order: OrderRow; offer: OfferStock; outbox: OutboxRow[] } | { limitHeld: number } | null
+> {
   const o = order;
+  const heldCte =
+    limit === undefined
+      ? sql``
+      : sql`held as (
+      select coalesce(sum(quantity), 0)::int as units from orders
+      where offer_id = ${o.offer_id} and (buyer_id = ${o.buyer_id} or phone = ${o.phone})
+        and state not in ('cancelled', 'refunded')
+    ), `;
+  const fitsLimit =
+    limit === undefined ? sql`` : sql`and (select units from held) + ${o.quantity} <= ${limit}`;
   const ledgerCte = ledger.length
     ? sql`, ledger as (
       insert into commission_ledger (leader_id, shop_id, order_id, bucket, amount_cents, reason)
@@ -476,12 +515,15 @@ export async function writeOrder(
       returning id, stream_id, event, payload
     )`
     : sql``;
-  const result = await sql<OrderRow & { offer: OfferStock; outbox: OutboxRow[] | null }>`
-    with taken as (
+  const result = await sql<
+    OrderRow & { offer: OfferStock; outbox: OutboxRow[] | null; held_units: number | null }
+  >`
+    with ${heldCte}taken as (
       update offers set remaining = remaining - ${o.quantity}
       where id = ${o.offer_id} and remaining >= ${o.quantity}
         and closed_at is null and group_failed_at is null
         and (group_deadline is null or group_reached_at is not null or group_deadline > now())
+        ${fitsLimit}
       returning quantity, remaining, group_min, group_reached_at
     ), placed as (
       insert into orders (id, shop_id, stream_id, offer_id, buyer_id, product_name,
@@ -502,12 +544,22 @@ export async function writeOrder(
     select placed.*,
       (select json_build_object('quantity', quantity, 'remaining', remaining,
         'group_min', group_min, 'group_reached_at', group_reached_at) from taken) as offer,
-      ${events.length ? sql`(select json_agg(events order by events.id) from events)` : sql`null`} as outbox
-    from placed
+      ${events.length ? sql`(select json_agg(events order by events.id) from events)` : sql`null`} as outbox,
+      ${limit === undefined ? sql`null` : sql`(select units from held)`} as held_units
+    from ${limit === undefined ? sql`placed` : sql`(select 1) as one left join placed on true`}
   `.execute(db);
   const row = result.rows[0];
-  if (!row) return null;
-  const { offer, outbox, ...placed } = row;
+  if (!row || row.id === null) {
+    // refused: by the limit when the units held leave no room, else by the stock or state
+    const held = row?.held_units ?? null;
+    return held !== null && limit !== undefined && held + o.quantity > limit
+      ? { limitHeld: held }
+      : null;
+  }
+  const { offer, outbox, ...rest } = row;
+  // held_units is the statement's own column, not the order's
+  const placed: OrderRow & { held_units?: number | null } = rest;
+  delete placed.held_units;
   return {
     order: placed,
     offer: {

@@ -1,8 +1,8 @@
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import type { OrderRow, OrderState } from '../../db/commerce.schema';
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema';
-import { insertLedgerEntries } from '../../db/repositories/commission.repository';
+import { insertLedgerEntries, type LedgerEntry } from '../../db/repositories/commission.repository';
 import {
   buyerUnitsOnOffer,
   cancelPendingGroupOrders,
@@ -15,13 +15,18 @@ import {
   markGroupFailed,
   markGroupReached,
   returnStock,
+  beginLockedForBuyer,
   writeOrder,
   type OfferForBuyerRow,
   type OfferStock,
   type OrderListRow,
   type PlacedOrderRow,
 } from '../../db/repositories/order.repository';
-import { insertOutbox, type OutboxRow } from '../../db/repositories/outbox.repository';
+import {
+  insertOutbox,
+  type OutboxEvent,
+  type OutboxRow,
+} from '../../db/repositories/outbox.repository';
 import { findLeaderPickupPoint } from '../../db/repositories/pickup.repository';
 import type { AppDeps } from '../context';
 import { AppError } from '../errors';
@@ -291,6 +296,42 @@ async function formGroupIfCrossed(
   return { reached: true, outbox };
 }
 
+/**
+ * An order under a per-buyer limit, without a group: three round trips. `begin` with the
+ * buyer's locks (account, then phone), then the one write statement checking the units the
+ * buyer already holds itself (its snapshot follows the locks, so it counts every earlier
+ * order of this buyer), then `commit`.
+ */
+async function limitedWrite(
+  conn: AppDeps['db'],
+  row: PlacedOrderRow,
+  ledger: LedgerEntry[],
+  events: OutboxEvent[],
+  limit: number,
+): Promise<Committed | null> {
+  try {
+    await beginLockedForBuyer(conn, row.offer_id, { id: row.buyer_id, phone: row.phone });
+    const written = await writeOrder(conn, row, ledger, events, limit);
+    if (!written || 'limitHeld' in written) {
+      await sql`rollback`.execute(conn);
+      if (!written) return null;
+      throw new Refusal(
+        new AppError(
+          'limit_exceeded',
+          `At most ${limit} per buyer for this offer; you already have ${written.limitHeld}.`,
+          undefined,
+          { perBuyer: limit, held: written.limitHeld },
+        ),
+      );
+    }
+    await sql`commit`.execute(conn);
+    return { ...written, stock: written.offer, reached: false };
+  } catch (err) {
+    if (!(err instanceof Refusal)) await sql`rollback`.execute(conn).catch(() => undefined);
+    throw err;
+  }
+}
+
 interface Committed {
   order: OrderRow;
   stock: OfferStock;
@@ -341,12 +382,15 @@ async function commitOrder(
     }
     if (limit === null && offer.group_min === null) {
       const written = await writeOrder(conn, row, ledger, events);
-      return written && { ...written, stock: written.offer, reached: false };
+      if (!written || 'limitHeld' in written) return null;
+      return { ...written, stock: written.offer, reached: false };
     }
+    if (limit !== null && offer.group_min === null)
+      return limitedWrite(conn, row, ledger, events, limit);
     return conn.transaction().execute(async (trx) => {
       if (limit !== null) await checkBuyerLimit(trx, row, limit);
       const written = await writeOrder(trx, row, ledger, events);
-      if (!written) return null;
+      if (!written || 'limitHeld' in written) return null;
       const group = await formGroupIfCrossed(trx, offer, written.offer);
       return {
         order: written.order,
