@@ -7,6 +7,7 @@ export interface StreamForRealtime {
   shopId: string;
   ownerId: string;
   status: 'scheduled' | 'live' | 'ended';
+  visibility: 'public' | 'members';
 }
 
 export async function findStreamForRealtime(
@@ -16,10 +17,24 @@ export async function findStreamForRealtime(
   const row = await db
     .selectFrom('streams')
     .innerJoin('shops', 'shops.id', 'streams.shop_id')
-    .select(['streams.id', 'streams.shop_id', 'shops.owner_id', 'streams.status'])
+    .select([
+      'streams.id',
+      'streams.shop_id',
+      'shops.owner_id',
+      'streams.status',
+      'streams.visibility',
+    ])
     .where('streams.id', '=', streamId)
     .executeTakeFirst();
-  return row && { id: row.id, shopId: row.shop_id, ownerId: row.owner_id, status: row.status };
+  return (
+    row && {
+      id: row.id,
+      shopId: row.shop_id,
+      ownerId: row.owner_id,
+      status: row.status,
+      visibility: row.visibility,
+    }
+  );
 }
 
 export async function insertComment(

@@ -18,6 +18,7 @@ import { findCohost, isRemovedParticipant } from '../../db/repositories/stream.r
 import { isShopModerator } from '../../db/repositories/moderator.repository';
 import type { CommentRole } from '../contracts/realtime';
 import { AppError } from '../errors';
+import { mayWatchMembersOnly } from './member.service';
 import type { CommentPayload } from '../realtime/events';
 import type { User } from './auth.service';
 
@@ -118,10 +119,21 @@ export async function joinStream(
   const stream = await findStreamForRealtime(db, streamId);
   if (!stream) throw new AppError('not_found', 'No such stream.');
   if (user) await refuseRemoved(db, user, streamId);
-  const [rows, likes, role] = await Promise.all([
+  const role = user ? await streamRole(db, user, stream) : null;
+  // A members-only stream's chat and orders are for those who may watch it (the token rule)
+  if (
+    stream.visibility === 'members' &&
+    role === null &&
+    !(await mayWatchMembersOnly(db, { id: stream.shopId, owner_id: stream.ownerId }, user))
+  ) {
+    throw new AppError(
+      'members_only',
+      "This stream is for the shop's members: join the shop to watch.",
+    );
+  }
+  const [rows, likes] = await Promise.all([
     listRecentComments(db, streamId, RECENT_COMMENTS),
     findLikeCount(db, streamId),
-    user ? streamRole(db, user, stream) : null,
   ]);
   return {
     stream,

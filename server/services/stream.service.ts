@@ -600,6 +600,7 @@ export async function removeStreamParticipant(
     shopId: shop.id,
     ownerId: shop.owner_id,
     status: stream.status,
+    visibility: stream.visibility,
   };
   const role = await requireModerator(deps.db, user, realtimeStream);
   if (targetId === shop.owner_id) throw new AppError('bad_request', 'The owner cannot be removed.');

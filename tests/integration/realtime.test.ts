@@ -440,3 +440,31 @@ describe('no missed events', () => {
     await until(() => seen.some((c) => c.text === '回来以后'), 5000, 'later comment');
   });
 });
+
+describe("a members-only stream's room", () => {
+  it('is for members, the owner and its moderators: others are refused members_only until they join', async () => {
+    const owner = await makeAccount(served.db, '会员店主');
+    const made = await makeShopWithStream(served.db, owner.id, 'live');
+    await served.db
+      .updateTable('streams')
+      .set({ visibility: 'members' })
+      .where('id', '=', made.stream.id)
+      .execute();
+    const ask1 = async (cookie: string) => {
+      const socket = openSocket(served.url, { cookie });
+      sockets.push(socket);
+      await connected(socket);
+      return ask(socket, 'stream:join', { streamId: made.stream.id });
+    };
+    const stranger = await guest('路人');
+    expect(await ask1(stranger)).toMatchObject({ ok: false, error: { code: 'members_only' } });
+    expect(await ask1('')).toMatchObject({ ok: false, error: { code: 'members_only' } });
+    expect(await ask1(await sessionCookie(served.url, owner))).toMatchObject({ ok: true });
+    const member = await makeAccount(served.db, '会员');
+    await served.db
+      .insertInto('shop_members')
+      .values({ shop_id: made.shop.id, user_id: member.id })
+      .execute();
+    expect(await ask1(await sessionCookie(served.url, member))).toMatchObject({ ok: true });
+  });
+});
