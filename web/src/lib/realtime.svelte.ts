@@ -268,6 +268,14 @@ export class StreamRealtime {
     this.#timers.add(timer);
   }
 
+  /**
+   * Resolves true once in the room (at once if already), false after `ms`: e.g. before an
+   * order placed right after signing in, so the buyer's own order:new reaches the new socket.
+   */
+  ready(ms: number): Promise<boolean> {
+    return this.#joinedWithin(ms);
+  }
+
   /** Resolves true once in the room (at once if already), false after `ms`. */
   #joinedWithin(ms: number): Promise<boolean> {
     if (this.#socket?.connected && this.joined) return Promise.resolve(true);
