@@ -1,66 +1,47 @@
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CHROMIUM, CHROMIUM_ARGS, PHONE, screenshot, watchForTrouble } from '../helpers/browser';
-import { uniqueEmail } from '../helpers/app';
+import type { BrowserContext } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { PHONE, screenshot, watchForTrouble } from '../helpers/browser';
+import {
+  apiAs,
+  goLiveInStudio,
+  hoursFromNow,
+  liveShop,
+  signUp as signUpAs,
+  useBrowser,
+  waitForPlaying,
+} from '../helpers/browser-setup';
 
 // Issue 15: the owner puts a viewer on stage by tapping their name in the comments (no user
 // ids to paste), the viewer accepts on their phone and their camera shows in the studio; the
 // stage is taken back, and someone removed is told why.
 
 const baseUrl = inject('baseUrl');
-let browser: Browser;
+const browser = useBrowser();
 
-beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
-});
-afterAll(async () => {
-  await browser.close();
-});
-
-async function signUp(context: BrowserContext, name: string) {
-  const res = await context.request.post(`${baseUrl}/api/auth/signup`, {
-    data: { email: uniqueEmail('tap'), password: 'longenough-pass', name },
-  });
-  expect(res.status()).toBe(201);
-  return ((await res.json()) as { user: { id: string } }).user;
-}
+const signUp = (context: BrowserContext, name: string) => signUpAs(apiAs(context), name, 'tap');
 
 /** An owner with a shop and a stream, live from the studio (Chromium's fake camera). */
 async function liveStudio(context: BrowserContext) {
-  await signUp(context, '王老板');
-  const shop = await context.request.post(`${baseUrl}/api/shops`, {
-    data: { name: '王记鲜果', slug: `tap-${Date.now().toString(36)}`, address: '康健路 88 号' },
+  const { shopId, streamId } = await liveShop(apiAs(context), {
+    tag: 'tap',
+    shop: { name: '王记鲜果', address: '康健路 88 号' },
+    stream: { title: '连麦试吃', scheduledAt: hoursFromNow(1) },
   });
-  const { shop: created } = (await shop.json()) as { shop: { id: string } };
-  const stream = await context.request.post(`${baseUrl}/api/shops/${created.id}/streams`, {
-    data: { title: '连麦试吃', scheduledAt: new Date(Date.now() + 3_600_000).toISOString() },
-  });
-  const { stream: planned } = (await stream.json()) as { stream: { id: string } };
-  const studio = await context.newPage();
-  await studio.goto(`${baseUrl}/studio/${planned.id}`);
-  await studio.getByTestId('studio-preview').waitFor();
-  await studio.getByTestId('studio-go-live').click();
-  await expect
-    .poll(() => studio.getByTestId('studio-page').getAttribute('data-link'), { timeout: 20_000 })
-    .toBe('connected');
-  return { studio, streamId: planned.id, shopId: created.id };
+  const studio = await goLiveInStudio(context, streamId);
+  return { studio, streamId, shopId };
 }
 
 describe('co-host by tapping a name', () => {
   it('owner taps a commenter → invite; the phone accepts and publishes; the stage is taken back; a removed viewer is told why', async () => {
     // The owner's studio on a phone-sized screen: the menu must fit there.
-    const ownerContext = await browser.newContext({
+    const ownerContext = await browser().newContext({
       ...PHONE,
       permissions: ['camera', 'microphone'],
     });
     const ownerTrouble = watchForTrouble(ownerContext);
     const { studio, streamId } = await liveStudio(ownerContext);
 
-    const guestContext = await browser.newContext({
+    const guestContext = await browser().newContext({
       ...PHONE,
       permissions: ['camera', 'microphone'],
     });
@@ -68,9 +49,7 @@ describe('co-host by tapping a name', () => {
     const guestUser = await signUp(guestContext, '李姐');
     const guest = await guestContext.newPage();
     await guest.goto(`${baseUrl}/live/${streamId}`);
-    await expect
-      .poll(() => guest.getByTestId('watch-page').getAttribute('data-phase'), { timeout: 20_000 })
-      .toBe('playing');
+    await waitForPlaying(guest);
     await guest.getByTestId('comment-input').fill('我家的草莓也想上镜！');
     await guest.getByTestId('comment-send').click();
 
@@ -140,16 +119,12 @@ describe('co-host by tapping a name', () => {
 
     // A second viewer is invited from the comments and then removed from the stage list:
     // their phone says who removed them and what it means.
-    const otherContext = await browser.newContext(PHONE);
+    const otherContext = await browser().newContext(PHONE);
     const otherTrouble = watchForTrouble(otherContext);
     const other = await signUp(otherContext, '捣乱的');
     const otherPage = await otherContext.newPage();
     await otherPage.goto(`${baseUrl}/live/${streamId}`);
-    await expect
-      .poll(() => otherPage.getByTestId('watch-page').getAttribute('data-phase'), {
-        timeout: 20_000,
-      })
-      .toBe('playing');
+    await waitForPlaying(otherPage);
     await otherPage.getByTestId('comment-input').fill('让我上去');
     await otherPage.getByTestId('comment-send').click();
     const otherComment = studio.locator(`[data-testid="comment"][data-user-id="${other.id}"]`);

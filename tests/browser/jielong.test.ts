@@ -1,21 +1,14 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { PHONE, launchChromium, screenshot, watchForTrouble } from '../helpers/browser';
-import { uniqueEmail } from '../helpers/app';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { PHONE, screenshot, watchForTrouble } from '../helpers/browser';
+import { apiAs, liveShop, useBrowser } from '../helpers/browser-setup';
 import { uniquePhone } from '../helpers/phones';
 
 // 接龙 on two phones: each resident ordered once through the sheet (so the shop knows their
 // phone and pickup point), then both type "+1" on the last unit at the same moment.
 
 const baseUrl = inject('baseUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser.close();
-});
+const browser = useBrowser();
 
 async function orderOnceThroughTheSheet(page: Page, nickname: string) {
   await page.getByTestId('offer-buy').click();
@@ -34,47 +27,27 @@ async function orderOnceThroughTheSheet(page: Page, nickname: string) {
 
 describe('接龙 on phones', () => {
   it('two residents "+1" the last unit: one gets the pickup code, the other a private sold out', async () => {
-    const ownerContext = await browser.newContext(PHONE);
-    const api = ownerContext.request;
-    const post = async (path: string, data?: unknown) => {
-      const res = await api.post(`${baseUrl}${path}`, {
-        headers: { origin: baseUrl },
-        ...(data === undefined ? {} : { data }),
-      });
-      expect(res.status(), `${path}: ${await res.text()}`).toBeLessThan(300);
-      return (await res.json()) as Record<string, { id: string }>;
-    };
-    await post('/api/auth/signup', {
-      email: uniqueEmail('jielong'),
+    const ownerContext = await browser().newContext(PHONE);
+    const { streamId } = await liveShop(apiAs(ownerContext), {
+      tag: 'jielong',
+      owner: '周老板',
       password: 'long-enough-pass',
-      name: '周老板',
-    });
-    const shopId = (
-      await post('/api/shops', {
-        name: '周记蔬果',
-        slug: `jielong-${Date.now().toString(36)}`,
-        address: '康健路 6 号',
-        pickupHours: '每天 8:00–20:00',
-      })
-    ).shop!.id;
-    const productId = (
-      await post(`/api/shops/${shopId}/products`, {
+      shop: { name: '周记蔬果', address: '康健路 6 号', pickupHours: '每天 8:00–20:00' },
+      product: {
         name: '崇明金瓜 2 个',
         priceCents: 1800,
         stock: 50,
         imageUrl: '/demo/strawberries.svg',
-      })
-    ).product!.id;
-    const streamId = (await post(`/api/shops/${shopId}/streams`, { title: '金瓜接龙' })).stream!.id;
-    const offerId = (
-      await post(`/api/streams/${streamId}/offers`, { productId, priceCents: 1500, quantity: 3 })
-    ).offer!.id;
-    await post(`/api/streams/${streamId}/offers/${offerId}/pin`);
-    await post(`/api/streams/${streamId}/start`);
+      },
+      stream: { title: '金瓜接龙' },
+      offer: { priceCents: 1500, quantity: 3 },
+      pin: true,
+      start: true,
+    });
 
     const phones = await Promise.all(
       ['王阿姨', '李大爷'].map(async (name) => {
-        const context = await browser.newContext(PHONE);
+        const context = await browser().newContext(PHONE);
         const trouble = watchForTrouble(context);
         const page = await context.newPage();
         await page.goto(`${baseUrl}/live/${streamId}`);

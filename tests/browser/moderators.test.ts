@@ -1,77 +1,44 @@
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { LAPTOP, PHONE, screenshot, watchForTrouble } from '../helpers/browser';
 import {
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  LAPTOP,
-  PHONE,
-  screenshot,
-  watchForTrouble,
-} from '../helpers/browser';
-import { uniqueEmail } from '../helpers/app';
+  apiAs,
+  goLiveInStudio,
+  hoursFromNow,
+  liveShop,
+  signUp as signUpAs,
+  useBrowser,
+  waitForPlaying,
+} from '../helpers/browser-setup';
 
 // Issue 15: the owner appoints a moderator by tapping their name in the studio; on their
 // phone the moderator deletes a comment and mutes a guest, but has no pin control and the
 // API refuses them a pin. A blocked word added in the studio refuses the very next comment.
 
 const baseUrl = inject('baseUrl');
-let browser: Browser;
+const browser = useBrowser();
 
-beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
-});
-afterAll(async () => {
-  await browser.close();
-});
-
-async function signUp(context: BrowserContext, name: string) {
-  const res = await context.request.post(`${baseUrl}/api/auth/signup`, {
-    data: { email: uniqueEmail('mod'), password: 'longenough-pass', name },
-  });
-  expect(res.status()).toBe(201);
-  return ((await res.json()) as { user: { id: string } }).user;
-}
-
-async function playing(page: Page) {
-  await expect
-    .poll(() => page.getByTestId('watch-page').getAttribute('data-phase'), { timeout: 20_000 })
-    .toBe('playing');
-}
+const signUp = (context: BrowserContext, name: string) => signUpAs(apiAs(context), name, 'mod');
+const playing = waitForPlaying;
 
 describe('moderators and blocked words', () => {
   it('a moderator appointed from the studio deletes and mutes but cannot pin; a blocked word added live refuses the next comment', async () => {
-    const ownerContext = await browser.newContext({
+    const ownerContext = await browser().newContext({
       ...LAPTOP,
       permissions: ['camera', 'microphone'],
     });
     const ownerTrouble = watchForTrouble(ownerContext);
-    await signUp(ownerContext, '王老板');
-    const shopRes = await ownerContext.request.post(`${baseUrl}/api/shops`, {
-      data: { name: '王记鲜果', slug: `mod-${Date.now().toString(36)}`, address: '康健路 88 号' },
+    const { shopId, streamId, offerId } = await liveShop(apiAs(ownerContext), {
+      tag: 'mod',
+      shop: { name: '王记鲜果', address: '康健路 88 号' },
+      stream: { title: '草莓专场', scheduledAt: hoursFromNow(1) },
+      product: { name: '丹东草莓', priceCents: 3900, stock: 50 },
+      offer: { priceCents: 2990, quantity: 20 },
     });
-    const { shop } = (await shopRes.json()) as { shop: { id: string } };
-    const streamRes = await ownerContext.request.post(`${baseUrl}/api/shops/${shop.id}/streams`, {
-      data: { title: '草莓专场', scheduledAt: new Date(Date.now() + 3_600_000).toISOString() },
-    });
-    const { stream } = (await streamRes.json()) as { stream: { id: string } };
-    const streamId = stream.id;
-    const product = await ownerContext.request.post(`${baseUrl}/api/shops/${shop.id}/products`, {
-      data: { name: '丹东草莓', priceCents: 3900, stock: 50 },
-    });
-    const { product: p } = (await product.json()) as { product: { id: string } };
-    const offerRes = await ownerContext.request.post(`${baseUrl}/api/streams/${streamId}/offers`, {
-      data: { productId: p.id, priceCents: 2990, quantity: 20 },
-    });
-    expect(offerRes.status()).toBe(201);
-    const { offer } = (await offerRes.json()) as { offer: { id: string } };
 
     // The blocked-word list before the stream, on the shop-admin moderation page.
     const admin = await ownerContext.newPage();
-    await admin.goto(`${baseUrl}/shop-admin/${shop.id}/moderation`);
+    await admin.goto(`${baseUrl}/shop-admin/${shopId}/moderation`);
     await expect
       .poll(() => admin.getByTestId('shop-moderation').getAttribute('data-loaded'))
       .toBe('true');
@@ -80,18 +47,12 @@ describe('moderators and blocked words', () => {
     await admin.getByTestId('blocked-words-saved').waitFor();
     await admin.close();
 
-    const studio = await ownerContext.newPage();
-    await studio.goto(`${baseUrl}/studio/${streamId}`);
-    await studio.getByTestId('studio-preview').waitFor();
-    await studio.getByTestId('studio-go-live').click();
-    await expect
-      .poll(() => studio.getByTestId('studio-page').getAttribute('data-link'), { timeout: 20_000 })
-      .toBe('connected');
+    const studio = await goLiveInStudio(ownerContext, streamId);
     // the list saved before the stream is there
     expect(await studio.getByTestId('blocked-words-input').inputValue()).toContain('加微信');
 
     // The future moderator, a resident with an account, comments from the phone.
-    const modContext = await browser.newContext(PHONE);
+    const modContext = await browser().newContext(PHONE);
     const modTrouble = watchForTrouble(modContext);
     const modUser = await signUp(modContext, '李姐');
     const modPage = await modContext.newPage();
@@ -110,7 +71,7 @@ describe('moderators and blocked words', () => {
       .waitFor({ timeout: 10_000 });
 
     // A guest with a nickname comments; the moderator's phone can act on it at once.
-    const guestContext = await browser.newContext(PHONE);
+    const guestContext = await browser().newContext(PHONE);
     const guestTrouble = watchForTrouble(guestContext);
     const guest = await guestContext.newPage();
     await guest.goto(`${baseUrl}/live/${streamId}`);
@@ -176,14 +137,14 @@ describe('moderators and blocked words', () => {
 
     // Pinning stays the owner's: the API refuses the moderator.
     const pin = await modContext.request.post(
-      `${baseUrl}/api/streams/${streamId}/offers/${offer.id}/pin`,
+      `${baseUrl}/api/streams/${streamId}/offers/${offerId}/pin`,
     );
     expect(pin.status()).toBe(403);
     const end = await modContext.request.post(`${baseUrl}/api/streams/${streamId}/end`);
     expect(end.status()).toBe(403);
 
     // A blocked word added live in the studio refuses the very next comment.
-    const viewerContext = await browser.newContext(PHONE);
+    const viewerContext = await browser().newContext(PHONE);
     const viewerTrouble = watchForTrouble(viewerContext);
     const viewer = await viewerContext.newPage();
     await viewer.goto(`${baseUrl}/live/${streamId}`);

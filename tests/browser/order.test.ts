@@ -1,69 +1,34 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { PHONE, launchChromium, screenshot, watchForTrouble } from '../helpers/browser';
-import { uniqueEmail } from '../helpers/app';
+import { describe, expect, inject, it } from 'vitest';
+import { PHONE, screenshot, watchForTrouble } from '../helpers/browser';
+import { apiAs, liveShop, useBrowser } from '../helpers/browser-setup';
 
 const baseUrl = inject('baseUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser.close();
-});
+const browser = useBrowser();
 
 describe('ordering on a phone', () => {
   it('watch page → order from the pinned card → pickup code → the shop marks it picked up', async () => {
     // the shop owner, on a phone too, sets up a live stream with a pinned offer
-    const ownerContext = await browser.newContext(PHONE);
+    const ownerContext = await browser().newContext(PHONE);
     const ownerTrouble = watchForTrouble(ownerContext);
     const api = ownerContext.request;
-    const headers = { origin: baseUrl };
-    const post = async (path: string, data?: unknown) => {
-      const res = await api.post(`${baseUrl}${path}`, {
-        headers,
-        ...(data === undefined ? {} : { data }),
-      });
-      expect(res.status(), `${path}: ${await res.text()}`).toBeLessThan(300);
-      return (await res.json()) as Record<string, { id: string }>;
-    };
-    await post('/api/auth/signup', {
-      email: uniqueEmail('order'),
+    const { shopId, streamId } = await liveShop(apiAs(ownerContext), {
+      tag: 'order',
       password: 'long-enough-pass',
-      name: '王老板',
-    });
-    const shopId = (
-      await post('/api/shops', {
-        name: '王记鲜果',
-        slug: `order-${Date.now().toString(36)}`,
-        address: '康健路 88 号',
-        pickupHours: '每天 9:00–21:00',
-      })
-    ).shop!.id;
-    const productId = (
-      await post(`/api/shops/${shopId}/products`, {
+      shop: { name: '王记鲜果', address: '康健路 88 号', pickupHours: '每天 9:00–21:00' },
+      product: {
         name: '丹东红颜草莓 500g',
         priceCents: 3990,
         stock: 50,
         imageUrl: '/demo/strawberries.svg',
-      })
-    ).product!.id;
-    const streamId = (await post(`/api/shops/${shopId}/streams`, { title: '凌晨四点挑草莓' }))
-      .stream!.id;
-    const offerId = (
-      await post(`/api/streams/${streamId}/offers`, {
-        productId,
-        priceCents: 3290,
-        quantity: 20,
-        perBuyerLimit: 3,
-      })
-    ).offer!.id;
-    await post(`/api/streams/${streamId}/offers/${offerId}/pin`);
-    await post(`/api/streams/${streamId}/start`);
+      },
+      stream: { title: '凌晨四点挑草莓' },
+      offer: { priceCents: 3290, quantity: 20, perBuyerLimit: 3 },
+      pin: true,
+      start: true,
+    });
 
     // a resident opens the stream on a phone and orders from the pinned card
-    const residentContext = await browser.newContext(PHONE);
+    const residentContext = await browser().newContext(PHONE);
     const trouble = watchForTrouble(residentContext);
     const page = await residentContext.newPage();
     await page.goto(`${baseUrl}/live/${streamId}`);

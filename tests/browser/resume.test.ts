@@ -1,89 +1,43 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { LAPTOP, PHONE, screenshot, watchForTrouble } from '../helpers/browser';
 import {
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  LAPTOP,
-  PHONE,
-  screenshot,
-  watchForTrouble,
-} from '../helpers/browser';
-import { uniqueEmail } from '../helpers/app';
+  apiAs,
+  goLiveInStudio,
+  liveShop,
+  useBrowser,
+  waitForFrames,
+  waitForPlaying,
+} from '../helpers/browser-setup';
 
 // Issue 15: an owner who ended by mistake resumes within 2 hours; a phone that kept the watch
 // page open plays again by itself, without a reload.
 
 const baseUrl = inject('baseUrl');
-let browser: Browser;
+const browser = useBrowser();
 
-beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
-});
-afterAll(async () => {
-  await browser.close();
-});
-
-function framesDecoded(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const video = document.querySelector<HTMLVideoElement>('[data-testid="live-video"]');
-    return video?.getVideoPlaybackQuality().totalVideoFrames ?? 0;
-  });
-}
-
-async function framesGrow(page: Page, by = 15, timeout = 20_000): Promise<void> {
-  const start = await framesDecoded(page);
-  await expect
-    .poll(() => framesDecoded(page), { timeout, interval: 250 })
-    .toBeGreaterThan(start + by);
-}
+const framesGrow = (page: Parameters<typeof waitForFrames>[0]) => waitForFrames(page, 15, 20_000);
 
 describe('resuming a stream', () => {
   it('owner ends, then resumes from the studio; the open phone page plays again without reload', async () => {
-    const ownerContext = await browser.newContext({
+    const ownerContext = await browser().newContext({
       ...LAPTOP,
       locale: 'zh-CN',
       permissions: ['camera', 'microphone'],
     });
     const ownerTrouble = watchForTrouble(ownerContext);
     const api = ownerContext.request;
-    expect(
-      (
-        await api.post(`${baseUrl}/api/auth/signup`, {
-          data: { email: uniqueEmail('owner'), password: 'longenough-pass', name: '王老板' },
-        })
-      ).status(),
-    ).toBe(201);
-    const shop = (await (
-      await api.post(`${baseUrl}/api/shops`, {
-        data: { name: '王记鲜果', slug: `resume-${Date.now().toString(36)}` },
-      })
-    ).json()) as { shop: { id: string } };
-    const planned = (await (
-      await api.post(`${baseUrl}/api/shops/${shop.shop.id}/streams`, {
-        data: { title: '收摊前的最后一筐' },
-      })
-    ).json()) as { stream: { id: string } };
-    const streamId = planned.stream.id;
+    const { streamId } = await liveShop(apiAs(ownerContext), {
+      tag: 'resume',
+      shop: { name: '王记鲜果' },
+      stream: { title: '收摊前的最后一筐' },
+    });
+    const studio = await goLiveInStudio(ownerContext, streamId);
 
-    const studio = await ownerContext.newPage();
-    await studio.goto(`${baseUrl}/studio/${streamId}`);
-    await studio.getByTestId('studio-preview').waitFor();
-    await studio.getByTestId('studio-go-live').click();
-    await expect
-      .poll(() => studio.getByTestId('studio-page').getAttribute('data-link'), { timeout: 20_000 })
-      .toBe('connected');
-
-    const viewerContext = await browser.newContext({ ...PHONE, locale: 'zh-CN' });
+    const viewerContext = await browser().newContext({ ...PHONE, locale: 'zh-CN' });
     const viewerTrouble = watchForTrouble(viewerContext);
     const viewer = await viewerContext.newPage();
     await viewer.goto(`${baseUrl}/live/${streamId}`);
-    await expect
-      .poll(() => viewer.getByTestId('watch-page').getAttribute('data-phase'), { timeout: 20_000 })
-      .toBe('playing');
+    await waitForPlaying(viewer);
     await framesGrow(viewer);
     // a mark on this very document: a reload would lose it
     await viewer.evaluate(() => {
@@ -103,9 +57,7 @@ describe('resuming a stream', () => {
       .poll(() => studio.getByTestId('studio-page').getAttribute('data-link'), { timeout: 20_000 })
       .toBe('connected');
     expect(await studio.getByTestId('studio-status').textContent()).toContain('直播中');
-    await expect
-      .poll(() => viewer.getByTestId('watch-page').getAttribute('data-phase'), { timeout: 30_000 })
-      .toBe('playing');
+    await waitForPlaying(viewer, 30_000);
     await framesGrow(viewer);
     expect(await viewer.getByTestId('watch-page').getAttribute('data-status')).toBe('live');
     expect(

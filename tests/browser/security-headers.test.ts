@@ -1,7 +1,16 @@
-import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { uniqueEmail } from '../helpers/app';
-import { LAPTOP, PHONE, launchChromium, screenshot, watchForTrouble } from '../helpers/browser';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { LAPTOP, PHONE, screenshot, watchForTrouble } from '../helpers/browser';
+import {
+  apiAs,
+  goLive,
+  hoursFromNow,
+  liveShop,
+  openStudio,
+  useBrowser,
+  waitForFrames,
+  waitForPlaying,
+} from '../helpers/browser-setup';
 
 // Issue 12: the pages send a CSP (SvelteKit's, with nonces, plus the LiveKit server in
 // connect-src), frame-ancestors 'none', X-Frame-Options, Referrer-Policy, nosniff and a
@@ -10,64 +19,26 @@ import { LAPTOP, PHONE, launchChromium, screenshot, watchForTrouble } from '../h
 
 const baseUrl = inject('baseUrl');
 const livekitUrl = inject('livekitUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser.close();
-});
+const browser = useBrowser();
 
 const hydrated = (page: Page) => page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
 
-/** An owner (signed in inside `api`) with a shop, a product and a planned stream with a pinned offer. */
-async function shopWithStream(api: APIRequestContext) {
-  const post = async (path: string, data?: unknown) => {
-    const res = await api.post(`${baseUrl}${path}`, {
-      headers: { origin: baseUrl },
-      ...(data === undefined ? {} : { data }),
-    });
-    expect(res.status(), `${path}: ${await res.text()}`).toBeLessThan(300);
-    return (await res.json()) as Record<string, { id: string }>;
-  };
-  await post('/api/auth/signup', {
-    email: uniqueEmail('csp'),
+/** An owner (signed in inside `context`) with a shop, a product and a planned stream with a pinned offer. */
+function shopWithStream(context: BrowserContext) {
+  return liveShop(apiAs(context), {
+    tag: 'csp',
     password: 'long-enough-pass',
-    name: '王老板',
-  });
-  const shopId = (
-    await post('/api/shops', {
-      name: '王记鲜果',
-      slug: `csp-${Date.now().toString(36)}`,
-      address: '康健路 88 号',
-      pickupHours: '每天 9:00–21:00',
-    })
-  ).shop!.id;
-  const productId = (
-    await post(`/api/shops/${shopId}/products`, {
+    shop: { name: '王记鲜果', address: '康健路 88 号', pickupHours: '每天 9:00–21:00' },
+    product: {
       name: '丹东红颜草莓 500g',
       priceCents: 3990,
       stock: 50,
       imageUrl: '/demo/strawberries.svg',
-    })
-  ).product!.id;
-  const streamId = (
-    await post(`/api/shops/${shopId}/streams`, {
-      title: '凌晨四点挑草莓',
-      scheduledAt: new Date(Date.now() + 3_600_000).toISOString(),
-    })
-  ).stream!.id;
-  const offerId = (
-    await post(`/api/streams/${streamId}/offers`, {
-      productId,
-      priceCents: 3290,
-      quantity: 20,
-      perBuyerLimit: 3,
-    })
-  ).offer!.id;
-  await post(`/api/streams/${streamId}/offers/${offerId}/pin`);
-  return { shopId, streamId };
+    },
+    stream: { title: '凌晨四点挑草莓', scheduledAt: hoursFromNow(1) },
+    offer: { priceCents: 3290, quantity: 20, perBuyerLimit: 3 },
+    pin: true,
+  });
 }
 
 /** The CSP as directive → sources. */
@@ -118,20 +89,11 @@ async function watchForCsp(context: BrowserContext): Promise<string[]> {
 const pageViolations = (page: Page) =>
   page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations);
 
-function framesDecoded(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      document
-        .querySelector<HTMLVideoElement>('[data-testid="live-video"]')
-        ?.getVideoPlaybackQuality().totalVideoFrames ?? 0,
-  );
-}
-
 describe('security headers', () => {
   it('the studio, dashboard, pickup and watch pages send the CSP and the other headers; the API its own', async () => {
-    const context = await browser.newContext(LAPTOP);
+    const context = await browser().newContext(LAPTOP);
     const api = context.request;
-    const { shopId, streamId } = await shopWithStream(api);
+    const { shopId, streamId } = await shopWithStream(context);
     const livekit = new URL(livekitUrl);
 
     for (const path of [
@@ -209,7 +171,7 @@ describe('security headers', () => {
   });
 
   it('the API reference (swagger-ui) renders under its own policy', async () => {
-    const context = await browser.newContext(LAPTOP);
+    const context = await browser().newContext(LAPTOP);
     const violations = await watchForCsp(context);
     const trouble = watchForTrouble(context);
     const page = await context.newPage();
@@ -223,7 +185,7 @@ describe('security headers', () => {
   });
 
   it('a page of ours does not render inside another site’s frame', async () => {
-    const context = await browser.newContext(LAPTOP);
+    const context = await browser().newContext(LAPTOP);
     const violations = await watchForCsp(context);
     const page = await context.newPage();
     // a page on another origin (here: about:blank's opaque one) frames the watch page
@@ -238,38 +200,28 @@ describe('security headers', () => {
   });
 
   it('the watch page under the CSP: video decodes, a comment and an order go through, no violation', async () => {
-    const ownerContext = await browser.newContext({
+    const ownerContext = await browser().newContext({
       ...LAPTOP,
       permissions: ['camera', 'microphone'],
     });
     const ownerTrouble = watchForTrouble(ownerContext);
     const ownerViolations = await watchForCsp(ownerContext);
-    const { shopId, streamId } = await shopWithStream(ownerContext.request);
+    const { shopId, streamId } = await shopWithStream(ownerContext);
 
     // the owner goes live from the studio (camera, LiveKit publish, socket.io)
-    const studio = await ownerContext.newPage();
-    await studio.goto(`${baseUrl}/studio/${streamId}`);
+    const studio = await openStudio(ownerContext, streamId);
     await hydrated(studio);
-    await studio.getByTestId('studio-preview').waitFor();
-    await studio.getByTestId('studio-go-live').click();
-    await expect
-      .poll(() => studio.getByTestId('studio-page').getAttribute('data-link'), { timeout: 20_000 })
-      .toBe('connected');
+    await goLive(studio);
 
     // a resident watches on a phone
-    const viewerContext = await browser.newContext(PHONE);
+    const viewerContext = await browser().newContext(PHONE);
     const viewerTrouble = watchForTrouble(viewerContext);
     const viewerViolations = await watchForCsp(viewerContext);
     const viewer = await viewerContext.newPage();
     await viewer.goto(`${baseUrl}/live/${streamId}`);
     await hydrated(viewer);
-    await expect
-      .poll(() => viewer.getByTestId('watch-page').getAttribute('data-phase'), { timeout: 20_000 })
-      .toBe('playing');
-    const frames = await framesDecoded(viewer);
-    await expect
-      .poll(() => framesDecoded(viewer), { timeout: 15_000, interval: 250 })
-      .toBeGreaterThan(frames + 15);
+    await waitForPlaying(viewer);
+    await waitForFrames(viewer);
 
     // a comment, seen by the viewer and the studio
     await viewer.getByTestId('nickname-input').fill('钱阿姨');
