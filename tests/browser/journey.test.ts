@@ -1,32 +1,21 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { uniqueEmail } from '../helpers/app';
+import { LAPTOP, PHONE, screenshot, watchForTrouble } from '../helpers/browser';
 import {
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  LAPTOP,
-  PHONE,
-  screenshot,
-  watchForTrouble,
-} from '../helpers/browser';
+  goLive,
+  openStudio,
+  useBrowser,
+  waitForFrames,
+  waitForPlaying,
+} from '../helpers/browser-setup';
 
 // The project's spine: SPEC journeys 1 → 10 in order, with an owner (laptop), a leader
 // (phone) and two residents (one phone, one laptop), on the real livekit-server, PostgreSQL
 // and socket.io; the analytics page is checked against what the test did.
 
 const baseUrl = inject('baseUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
-});
-afterAll(async () => {
-  await browser.close();
-});
+const browser = useBrowser();
 
 const hydrated = (page: Page) => page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
 
@@ -38,15 +27,6 @@ async function signUpInBrowser(page: Page, name: string) {
   await page.getByTestId('signup-password').fill('journey-password');
   await page.getByTestId('signup-submit').click();
   await page.getByTestId('user-name').waitFor();
-}
-
-function framesDecoded(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      document
-        .querySelector<HTMLVideoElement>('[data-testid="live-video"]')
-        ?.getVideoPlaybackQuality().totalVideoFrames ?? 0,
-  );
 }
 
 async function orderFromCard(page: Page, nickname: string, phone: string, quantity: number) {
@@ -66,7 +46,7 @@ async function orderFromCard(page: Page, nickname: string, phone: string, quanti
 describe('the whole story', () => {
   it('walks journeys 1 → 10 and the analytics add up', async () => {
     // 1. Shop setup — the owner signs up, opens a shop, adds a product
-    const ownerContext = await browser.newContext({
+    const ownerContext = await browser().newContext({
       ...LAPTOP,
       permissions: ['camera', 'microphone'],
     });
@@ -116,7 +96,7 @@ describe('the whole story', () => {
     await expect.poll(() => owner.getByTestId('plan-offer').count()).toBe(1);
 
     // 3. Leaders — a resident applies, the owner approves at 10%
-    const leaderContext = await browser.newContext(PHONE);
+    const leaderContext = await browser().newContext(PHONE);
     const leaderTrouble = watchForTrouble(leaderContext);
     const leader = await leaderContext.newPage();
     await signUpInBrowser(leader, '孙姐');
@@ -136,29 +116,21 @@ describe('the whole story', () => {
     const link = await leader.getByTestId('leader-link').inputValue();
 
     // 4. Go live — the studio stays open in its own tab (it warns before closing while live)
-    const studio = await ownerContext.newPage();
-    await studio.goto(`${baseUrl}/studio/${streamId}`);
+    const studio = await openStudio(ownerContext, streamId);
     await hydrated(studio);
-    await studio.getByTestId('studio-preview').waitFor();
-    await studio.getByTestId('studio-go-live').click();
-    await expect
-      .poll(() => studio.getByTestId('studio-page').getAttribute('data-link'), { timeout: 20_000 })
-      .toBe('connected');
+    await goLive(studio);
     await studio.getByTestId('studio-segment-tasting').click();
     await studio.getByTestId('studio-pin').click();
     await expect.poll(() => studio.locator('[data-testid=studio-offer].pinned').count()).toBe(1);
 
     // 5. Watch and order — resident A taps the leader's link on a phone
-    const aContext = await browser.newContext(PHONE);
+    const aContext = await browser().newContext(PHONE);
     const aTrouble = watchForTrouble(aContext);
     const a = await aContext.newPage();
     await a.goto(link);
     await a.waitForURL(`**/live/${streamId}?ref=*`);
-    await expect
-      .poll(() => a.getByTestId('watch-page').getAttribute('data-phase'), { timeout: 20_000 })
-      .toBe('playing');
-    const frames = await framesDecoded(a);
-    await expect.poll(() => framesDecoded(a), { timeout: 15_000 }).toBeGreaterThan(frames + 10);
+    await waitForPlaying(a);
+    await waitForFrames(a, 10);
     await a.getByTestId('nickname-input').fill('钱阿姨');
     await a.getByTestId('nickname-submit').click();
     await a.getByTestId('comment-input').fill('看着真新鲜！');
@@ -175,13 +147,11 @@ describe('the whole story', () => {
       .toBe('1');
 
     // 7. Group buy — resident B (laptop, no leader link) completes the group: 2 + 2 ≥ 4
-    const bContext = await browser.newContext(LAPTOP);
+    const bContext = await browser().newContext(LAPTOP);
     const bTrouble = watchForTrouble(bContext);
     const b = await bContext.newPage();
     await b.goto(`${baseUrl}/live/${streamId}`);
-    await expect
-      .poll(() => b.getByTestId('watch-page').getAttribute('data-phase'), { timeout: 20_000 })
-      .toBe('playing');
+    await waitForPlaying(b);
     await b.getByTestId('nickname-input').fill('李先生');
     await b.getByTestId('nickname-submit').click();
     await b.getByTestId('comment-input').waitFor();

@@ -1,17 +1,18 @@
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { CHROMIUM_ARGS, LAPTOP, PHONE, screenshot, watchForTrouble } from '../helpers/browser';
 import {
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  LAPTOP,
-  PHONE,
-  screenshot,
-  watchForTrouble,
-} from '../helpers/browser';
-import { uniqueEmail } from '../helpers/app';
+  apiAs,
+  goLiveInStudio,
+  hoursFromNow,
+  liveShop,
+  signUp,
+  useBrowser,
+  waitForFrames,
+  waitForPlaying,
+} from '../helpers/browser-setup';
 
 const baseUrl = inject('baseUrl');
-let browser: Browser;
 
 // Two fake cameras, so "switch camera" really moves to another device.
 const ARGS = CHROMIUM_ARGS.map((arg) =>
@@ -20,39 +21,16 @@ const ARGS = CHROMIUM_ARGS.map((arg) =>
     : arg,
 );
 
-beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
-});
-afterAll(async () => {
-  await browser.close();
-});
+const browser = useBrowser(ARGS);
 
 /** An owner with a shop and a planned stream, signed in inside `context`. */
 async function ownerWithStream(context: BrowserContext, scheduledAt: string) {
-  const api = context.request;
-  const signup = await api.post(`${baseUrl}/api/auth/signup`, {
-    data: { email: uniqueEmail('owner'), password: 'longenough-pass', name: '王老板' },
+  const { streamId } = await liveShop(apiAs(context), {
+    tag: 'fruit',
+    shop: { name: '王记鲜果', address: '康健路 88 号' },
+    stream: { title: '凌晨四点的批发市场', scheduledAt },
   });
-  expect(signup.status()).toBe(201);
-  const slug = `fruit-${Date.now().toString(36)}`;
-  const shop = await api.post(`${baseUrl}/api/shops`, {
-    data: { name: '王记鲜果', slug, address: '康健路 88 号' },
-  });
-  const { shop: created } = (await shop.json()) as { shop: { id: string } };
-  const stream = await api.post(`${baseUrl}/api/shops/${created.id}/streams`, {
-    data: { title: '凌晨四点的批发市场', scheduledAt },
-  });
-  expect(stream.status()).toBe(201);
-  const { stream: planned } = (await stream.json()) as { stream: { id: string } };
-  return planned.id;
-}
-
-/** Frames the watch page's main video has decoded so far. */
-function framesDecoded(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const video = document.querySelector<HTMLVideoElement>('[data-testid="live-video"]');
-    return video?.getVideoPlaybackQuality().totalVideoFrames ?? 0;
-  });
+  return streamId;
 }
 
 /** The id of the MediaStreamTrack the watch page is playing: stays the same unless resubscribed. */
@@ -64,16 +42,11 @@ function playingTrackId(page: Page): Promise<string | null> {
   });
 }
 
-async function framesGrow(page: Page, by = 15, timeout = 15_000): Promise<void> {
-  const start = await framesDecoded(page);
-  await expect
-    .poll(() => framesDecoded(page), { timeout, interval: 250 })
-    .toBeGreaterThan(start + by);
-}
+const framesGrow = waitForFrames;
 
 describe('going live and watching', () => {
   it('owner goes live from the studio; a phone decodes frames, through a camera switch, until the end', async () => {
-    const ownerContext = await browser.newContext({
+    const ownerContext = await browser().newContext({
       ...LAPTOP,
       permissions: ['camera', 'microphone'],
     });
@@ -81,7 +54,7 @@ describe('going live and watching', () => {
     const tomorrow = new Date(Date.now() + 26 * 3_600_000).toISOString();
     const streamId = await ownerWithStream(ownerContext, tomorrow);
 
-    const viewerContext = await browser.newContext(PHONE);
+    const viewerContext = await browser().newContext(PHONE);
     const viewerTrouble = watchForTrouble(viewerContext);
     const viewer = await viewerContext.newPage();
 
@@ -125,9 +98,7 @@ describe('going live and watching', () => {
 
     // The phone opens the watch page and decodes frames.
     await viewer.goto(`${baseUrl}/live/${streamId}`);
-    await expect
-      .poll(() => viewer.getByTestId('watch-page').getAttribute('data-phase'), { timeout: 20_000 })
-      .toBe('playing');
+    await waitForPlaying(viewer);
     await framesGrow(viewer);
     expect(await viewer.getByTestId('unmute').isVisible()).toBe(true);
     // The real livekit-server's signed webhooks reach us: the viewer is counted.
@@ -190,37 +161,23 @@ describe('going live and watching', () => {
   });
 
   it('owner invites a signed-in viewer on stage, sees their camera, and takes the stage back', async () => {
-    const ownerContext = await browser.newContext({
+    const ownerContext = await browser().newContext({
       ...LAPTOP,
       permissions: ['camera', 'microphone'],
     });
     const ownerTrouble = watchForTrouble(ownerContext);
-    const streamId = await ownerWithStream(
-      ownerContext,
-      new Date(Date.now() + 3_600_000).toISOString(),
-    );
-    const studio = await ownerContext.newPage();
-    await studio.goto(`${baseUrl}/studio/${streamId}`);
-    await studio.getByTestId('studio-preview').waitFor();
-    await studio.getByTestId('studio-go-live').click();
-    await expect
-      .poll(() => studio.getByTestId('studio-page').getAttribute('data-link'), { timeout: 20_000 })
-      .toBe('connected');
+    const streamId = await ownerWithStream(ownerContext, hoursFromNow(1));
+    const studio = await goLiveInStudio(ownerContext, streamId);
 
-    const guestContext = await browser.newContext({
+    const guestContext = await browser().newContext({
       ...PHONE,
       permissions: ['camera', 'microphone'],
     });
     const guestTrouble = watchForTrouble(guestContext);
-    const signup = await guestContext.request.post(`${baseUrl}/api/auth/signup`, {
-      data: { email: uniqueEmail('leader'), password: 'longenough-pass', name: '李姐' },
-    });
-    const { user } = (await signup.json()) as { user: { id: string } };
+    const user = await signUp(apiAs(guestContext), '李姐', 'leader');
     const guest = await guestContext.newPage();
     await guest.goto(`${baseUrl}/live/${streamId}`);
-    await expect
-      .poll(() => guest.getByTestId('watch-page').getAttribute('data-phase'), { timeout: 20_000 })
-      .toBe('playing');
+    await waitForPlaying(guest);
 
     await studio.getByTestId('studio-invite-by-id').click();
     await studio.getByTestId('studio-invite-id').fill(user.id);
@@ -249,7 +206,7 @@ describe('going live and watching', () => {
     expect(await guest.getByTestId('watch-page').getAttribute('data-phase')).toBe('playing');
 
     // The studio on the owner's phone: same controls, one column.
-    const phoneStudio = await browser.newContext({
+    const phoneStudio = await browser().newContext({
       ...PHONE,
       permissions: ['camera', 'microphone'],
       storageState: await ownerContext.storageState(),
