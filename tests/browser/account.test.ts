@@ -1,21 +1,14 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { LAPTOP, PHONE, launchChromium, screenshot, watchForTrouble } from '../helpers/browser';
+import { describe, expect, inject, it } from 'vitest';
+import { LAPTOP, PHONE, screenshot, watchForTrouble } from '../helpers/browser';
+import { useBrowser } from '../helpers/browser-setup';
 import { uniqueEmail } from '../helpers/app';
 
 const baseUrl = inject('baseUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser.close();
-});
+const browser = useBrowser();
 
 describe('a resident on a phone', () => {
   it('signs up, logs out, logs in, and switches the language', async () => {
-    const context = await browser.newContext(PHONE);
+    const context = await browser().newContext(PHONE);
     const trouble = watchForTrouble(context);
     const page = await context.newPage();
     const email = uniqueEmail('browser');
@@ -80,7 +73,7 @@ describe('a resident on a phone', () => {
   });
 
   it('sees the demo shop, and a clear page for an unknown one', async () => {
-    const context = await browser.newContext(PHONE);
+    const context = await browser().newContext(PHONE);
     const trouble = watchForTrouble(context);
     const page = await context.newPage();
     await page.goto(`${baseUrl}/`);
@@ -100,7 +93,7 @@ describe('a resident on a phone', () => {
 
 describe('a shop owner on a laptop', () => {
   it('sees the home page laid out for a wide screen', async () => {
-    const context = await browser.newContext(LAPTOP);
+    const context = await browser().newContext(LAPTOP);
     const page = await context.newPage();
     await page.goto(`${baseUrl}/`);
     await page.getByTestId('demo-shop-link').waitFor();

@@ -1,32 +1,16 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { DB } from '../../db/schema';
-import { seedShopWithNumbers } from '../helpers/analytics-seed';
-import { LAPTOP, PHONE, launchChromium, screenshot, watchForTrouble } from '../helpers/browser';
-import { kyselyFor } from '../setup/services';
+import { describe, expect, inject, it } from 'vitest';
+import { LAPTOP, PHONE, screenshot } from '../helpers/browser';
+import { signedInContext, useBrowser, useSeededShop } from '../helpers/browser-setup';
 
 const baseUrl = inject('baseUrl');
-const db = kyselyFor<DB>(inject('databaseUrl'));
-let browser: Browser;
-let seed: Awaited<ReturnType<typeof seedShopWithNumbers>>;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  seed = await seedShopWithNumbers(baseUrl, db);
-});
-afterAll(async () => {
-  await seed.close();
-  await browser.close();
-  await db.destroy();
-});
+const browser = useBrowser();
+const { seed } = useSeededShop();
 
 async function signedInOwner(size: typeof PHONE | typeof LAPTOP) {
-  const context = await browser.newContext({ ...size, locale: 'zh-CN' });
-  const trouble = watchForTrouble(context);
-  const res = await context.request.post(`${baseUrl}/api/auth/login`, {
-    data: { email: seed.owner.email, password: seed.owner.password },
+  const { context, trouble } = await signedInContext(browser(), seed().owner, {
+    ...size,
+    locale: 'zh-CN',
   });
-  expect(res.status()).toBe(200);
   return { context, trouble, page: await context.newPage() };
 }
 
@@ -37,7 +21,7 @@ describe('stream analytics page', () => {
   ] as const) {
     it(`shows the numbers, the timeline and the tables on a ${name}`, async () => {
       const { context, trouble, page } = await signedInOwner(size);
-      await page.goto(`${baseUrl}/dashboard/streams/${seed.streamId}/analytics`);
+      await page.goto(`${baseUrl}/dashboard/streams/${seed().streamId}/analytics`);
       await page.getByTestId('analytics-page').waitFor();
       const value = (id: string) => page.getByTestId(`stat-${id}-value`).textContent();
       expect(await value('gmv')).toBe('¥75.00');
@@ -77,12 +61,12 @@ describe('stream analytics page', () => {
   }
 
   it('refuses another account', async () => {
-    const context = await browser.newContext(LAPTOP);
+    const context = await browser().newContext(LAPTOP);
     await context.request.post(`${baseUrl}/api/auth/signup`, {
       data: { email: `other-${Date.now()}@example.cn`, password: 'longenough-pass', name: '别人' },
     });
     const page = await context.newPage();
-    const res = await page.goto(`${baseUrl}/dashboard/streams/${seed.streamId}/analytics`);
+    const res = await page.goto(`${baseUrl}/dashboard/streams/${seed().streamId}/analytics`);
     expect(res?.status()).toBe(403);
     await context.close();
   });

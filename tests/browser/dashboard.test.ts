@@ -1,25 +1,11 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { DB } from '../../db/schema';
+import { describe, expect, inject, it } from 'vitest';
 import { formatDateTime } from '../../web/src/lib/datetime';
-import { seedShopWithNumbers } from '../helpers/analytics-seed';
-import { LAPTOP, PHONE, launchChromium, screenshot, watchForTrouble } from '../helpers/browser';
-import { kyselyFor } from '../setup/services';
+import { LAPTOP, PHONE, screenshot, watchForTrouble } from '../helpers/browser';
+import { signedInContext, useBrowser, useSeededShop } from '../helpers/browser-setup';
 
 const baseUrl = inject('baseUrl');
-const db = kyselyFor<DB>(inject('databaseUrl'));
-let browser: Browser;
-let seed: Awaited<ReturnType<typeof seedShopWithNumbers>>;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  seed = await seedShopWithNumbers(baseUrl, db);
-});
-afterAll(async () => {
-  await seed.close();
-  await browser.close();
-  await db.destroy();
-});
+const browser = useBrowser();
+const { seed } = useSeededShop();
 
 const SIZES = [
   ['phone', PHONE],
@@ -27,14 +13,12 @@ const SIZES = [
 ] as const;
 
 async function context(size: typeof PHONE | typeof LAPTOP, signIn: boolean) {
-  const ctx = await browser.newContext({ ...size, locale: 'zh-CN' });
-  const trouble = watchForTrouble(ctx);
-  if (signIn) {
-    const res = await ctx.request.post(`${baseUrl}/api/auth/login`, {
-      data: { email: seed.owner.email, password: seed.owner.password },
-    });
-    expect(res.status()).toBe(200);
-  }
+  const options = { ...size, locale: 'zh-CN' };
+  const { context: ctx, trouble } = signIn
+    ? await signedInContext(browser(), seed().owner, options)
+    : await browser()
+        .newContext(options)
+        .then((c) => ({ context: c, trouble: watchForTrouble(c) }));
   return { ctx, trouble, page: await ctx.newPage() };
 }
 
@@ -45,13 +29,13 @@ describe('owner dashboard', () => {
     it(`shows streams by state, what to prepare, refunds with their age and leaders to approve (${name})`, async () => {
       const { ctx, trouble, page } = await context(size, true);
       await page.goto(`${baseUrl}/dashboard`);
-      const shop = page.locator(`[data-testid="dashboard-shop"][data-shop-id="${seed.shopId}"]`);
+      const shop = page.locator(`[data-testid="dashboard-shop"][data-shop-id="${seed().shopId}"]`);
       await shop.waitFor();
       const stream = (id: string) =>
         shop.locator(`[data-testid="dashboard-stream"][data-stream-id="${id}"]`);
-      await expect.poll(() => stream(seed.liveId).textContent()).toContain('直播中');
-      expect(await stream(seed.scheduledId).getByTestId('stream-plan').count()).toBe(1);
-      expect(await stream(seed.streamId).getByTestId('stream-analytics').count()).toBe(1);
+      await expect.poll(() => stream(seed().liveId).textContent()).toContain('直播中');
+      expect(await stream(seed().scheduledId).getByTestId('stream-plan').count()).toBe(1);
+      expect(await stream(seed().streamId).getByTestId('stream-analytics').count()).toBe(1);
       expect(await shop.getByTestId('prepare-point').textContent()).toContain('3 单 · 6 件');
       const refund = shop.getByTestId('refund-item');
       expect(await refund.textContent()).toMatch(/已等 \d+ 分钟/);
@@ -60,7 +44,7 @@ describe('owner dashboard', () => {
       await screenshot(page, `owner-dashboard-${name}`);
 
       // from a past stream to its numbers
-      await stream(seed.streamId).getByTestId('stream-analytics').click();
+      await stream(seed().streamId).getByTestId('stream-analytics').click();
       await page.getByTestId('analytics-page').waitFor();
       expect(await page.getByTestId('stat-gmv-value').textContent()).toBe('¥75.00');
       expect(trouble).toEqual([]);
@@ -70,7 +54,7 @@ describe('owner dashboard', () => {
 
   it('plans a stream: adds an offer with a live price, a group threshold and a limit', async () => {
     const { ctx, trouble, page } = await context(PHONE, true);
-    await page.goto(`${baseUrl}/dashboard/streams/${seed.scheduledId}`);
+    await page.goto(`${baseUrl}/dashboard/streams/${seed().scheduledId}`);
     await page.getByTestId('stream-plan-page').waitFor();
     // the price prefill is the page's script: wait until it runs
     await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
@@ -96,7 +80,7 @@ describe('owner dashboard', () => {
     expect(await page.evaluate(fitsWidth)).toBe(true);
     await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'stream-plan-phone');
-    const view = await ctx.request.get(`${baseUrl}/api/streams/${seed.scheduledId}`);
+    const view = await ctx.request.get(`${baseUrl}/api/streams/${seed().scheduledId}`);
     const body = (await view.json()) as {
       stream: { offers: { priceCents: number; groupMin: number | null }[] };
     };
@@ -129,11 +113,11 @@ describe('editing a plan', () => {
         return (await res.json()) as Record<string, { id: string }>;
       };
       const products = (await (
-        await ctx.request.get(`${baseUrl}/api/shops/${seed.shopId}/products`)
+        await ctx.request.get(`${baseUrl}/api/shops/${seed().shopId}/products`)
       ).json()) as { products: { id: string }[] };
       const productId = products.products[0]?.id ?? '';
       const scheduledId = (
-        await call('post', `/api/shops/${seed.shopId}/streams`, {
+        await call('post', `/api/shops/${seed().shopId}/streams`, {
           title: '周六试吃会',
           scheduledAt: new Date(Date.now() + 2 * DAY).toISOString(),
         })
@@ -195,7 +179,7 @@ describe('editing a plan', () => {
       await screenshot(page, `plan-edited-${name}`);
 
       // a resident opening the watch page sees the new title, time and countdown
-      const visitor = await browser.newContext({ ...size, locale: 'zh-CN' });
+      const visitor = await browser().newContext({ ...size, locale: 'zh-CN' });
       const visitorTrouble = watchForTrouble(visitor);
       const watch = await visitor.newPage();
       await watch.goto(`${baseUrl}/live/${scheduledId}`);
@@ -224,7 +208,7 @@ describe('editing a plan', () => {
 
       // live: the owner changes the pinned offer's price; the watcher's card follows at once
       const liveId = (
-        await call('post', `/api/shops/${seed.shopId}/streams`, { title: '后厨切果盘' })
+        await call('post', `/api/shops/${seed().shopId}/streams`, { title: '后厨切果盘' })
       ).stream!.id;
       const pinned = (
         await call('post', `/api/streams/${liveId}/offers`, {
@@ -269,29 +253,29 @@ describe('public shop page', () => {
   for (const [name, size] of SIZES) {
     it(`shows the live stream first, upcoming ones with a calendar reminder, and past ones (${name})`, async () => {
       const { ctx, trouble, page } = await context(size, false);
-      await page.goto(`${baseUrl}/shop/${seed.slug}`);
+      await page.goto(`${baseUrl}/shop/${seed().slug}`);
       await page.getByTestId('shop-page').waitFor();
       const live = page.getByTestId('shop-live-now');
       // server-rendered links are relative ('../live/…'); what matters is where they lead
       const href = (await live.getAttribute('href')) ?? '';
-      expect(new URL(href, page.url()).pathname).toBe(`/live/${seed.liveId}`);
+      expect(new URL(href, page.url()).pathname).toBe(`/live/${seed().liveId}`);
       const upcoming = page.locator(
-        `[data-testid="stream-card"][data-stream-id="${seed.scheduledId}"]`,
+        `[data-testid="stream-card"][data-stream-id="${seed().scheduledId}"]`,
       );
       const ics = await upcoming.getByTestId('stream-calendar').getAttribute('href');
-      expect(ics).toBe(`/api/streams/${seed.scheduledId}/calendar.ics`);
+      expect(ics).toBe(`/api/streams/${seed().scheduledId}/calendar.ics`);
       const file = await ctx.request.get(`${baseUrl}${ics ?? ''}`);
       expect(file.headers()['content-type']).toMatch(/text\/calendar/);
       expect(
         await page
-          .locator(`[data-testid="past-stream"][data-stream-id="${seed.streamId}"]`)
+          .locator(`[data-testid="past-stream"][data-stream-id="${seed().streamId}"]`)
           .count(),
       ).toBe(1);
       expect(await page.getByTestId('shop-story').textContent()).toContain('凌晨四点');
       expect(await page.evaluate(fitsWidth)).toBe(true);
       await screenshot(page, `shop-page-${name}`);
       await live.click();
-      await page.waitForURL(`**/live/${seed.liveId}`);
+      await page.waitForURL(`**/live/${seed().liveId}`);
       expect(trouble).toEqual([]);
       await ctx.close();
     });

@@ -1,17 +1,11 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { uniqueEmail } from '../helpers/app';
-import { LAPTOP, PHONE, launchChromium, screenshot, watchForTrouble } from '../helpers/browser';
+import { LAPTOP, PHONE, screenshot, watchForTrouble } from '../helpers/browser';
+import { useBrowser } from '../helpers/browser-setup';
 
 const baseUrl = inject('baseUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser.close();
-});
+const browser = useBrowser();
 
 async function signUp(page: Page, name: string) {
   const res = await page.request.post(`${baseUrl}/api/auth/signup`, {
@@ -24,7 +18,7 @@ async function signUp(page: Page, name: string) {
 describe('a leader brings a neighbour who orders', () => {
   it('link → order → the leader sees it live → pickup → commission earned', async () => {
     // the owner, with a live stream and a pinned offer, set up through the API
-    const ownerContext = await browser.newContext({
+    const ownerContext = await browser().newContext({
       ...LAPTOP,
       permissions: ['clipboard-read', 'clipboard-write'],
     });
@@ -58,7 +52,7 @@ describe('a leader brings a neighbour who orders', () => {
     await post(`/api/streams/${stream!.id}/offers/${offer!.id}/pin`);
 
     // a resident applies to lead, on a phone
-    const leaderContext = await browser.newContext({
+    const leaderContext = await browser().newContext({
       ...PHONE,
       permissions: ['clipboard-read', 'clipboard-write'],
     });
@@ -107,7 +101,7 @@ describe('a leader brings a neighbour who orders', () => {
     await screenshot(leader, 'leader-dashboard-phone');
 
     // a neighbour taps the link in the group chat, on their phone
-    const residentContext = await browser.newContext(PHONE);
+    const residentContext = await browser().newContext(PHONE);
     const residentTrouble = watchForTrouble(residentContext);
     const resident = await residentContext.newPage();
     await resident.goto(link);

@@ -1,28 +1,15 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { DB } from '../../db/schema';
-import { seedShopWithNumbers } from '../helpers/analytics-seed';
-import { PHONE, launchChromium, screenshot, watchForTrouble } from '../helpers/browser';
-import { kyselyFor } from '../setup/services';
+import type { BrowserContext } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { PHONE, screenshot } from '../helpers/browser';
+import { signedInContext, useBrowser, useSeededShop } from '../helpers/browser-setup';
 
 // Issue 15, the owner's controls in the back office: the shop's settings form (and its
 // attribution window deciding the next order's leader), a stream's cover uploaded from its
 // plan page and shown on the shop page, and back-office tables as cards on a phone.
 
 const baseUrl = inject('baseUrl');
-const db = kyselyFor<DB>(inject('databaseUrl'));
-let browser: Browser;
-let seed: Awaited<ReturnType<typeof seedShopWithNumbers>>;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  seed = await seedShopWithNumbers(baseUrl, db);
-});
-afterAll(async () => {
-  await seed.close();
-  await browser.close();
-  await db.destroy();
-});
+const browser = useBrowser();
+const { seed, db } = useSeededShop();
 
 // A 1×1 PNG: the upload endpoint checks the bytes, not the size.
 const PNG = Buffer.from(
@@ -31,12 +18,10 @@ const PNG = Buffer.from(
 );
 
 async function ownerPhone(): Promise<{ ctx: BrowserContext; trouble: string[] }> {
-  const ctx = await browser.newContext({ ...PHONE, locale: 'zh-CN' });
-  const trouble = watchForTrouble(ctx);
-  const res = await ctx.request.post(`${baseUrl}/api/auth/login`, {
-    data: { email: seed.owner.email, password: seed.owner.password },
+  const { context: ctx, trouble } = await signedInContext(browser(), seed().owner, {
+    ...PHONE,
+    locale: 'zh-CN',
   });
-  expect(res.status()).toBe(200);
   return { ctx, trouble };
 }
 
@@ -49,10 +34,10 @@ describe('shop settings', () => {
     // from the dashboard's shop links to the settings tab
     await page.goto(`${baseUrl}/dashboard`);
     await page
-      .locator(`[data-testid="dashboard-shop"][data-shop-id="${seed.shopId}"]`)
+      .locator(`[data-testid="dashboard-shop"][data-shop-id="${seed().shopId}"]`)
       .getByTestId('dashboard-settings')
       .click();
-    await page.waitForURL(`**/shop-admin/${seed.shopId}/settings`);
+    await page.waitForURL(`**/shop-admin/${seed().shopId}/settings`);
     await page.getByTestId('shop-settings').waitFor();
     await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
     expect(await page.getByTestId('settings-name').inputValue()).toBe('王记鲜果');
@@ -87,7 +72,7 @@ describe('shop settings', () => {
     const row = await db
       .selectFrom('shops')
       .selectAll()
-      .where('id', '=', seed.shopId)
+      .where('id', '=', seed().shopId)
       .executeTakeFirstOrThrow();
     expect(row).toMatchObject({
       name: '王记鲜果·康健店',
@@ -97,7 +82,7 @@ describe('shop settings', () => {
     });
 
     // the public page shows the new name, story and logo
-    await page.goto(`${baseUrl}/shop/${seed.slug}`);
+    await page.goto(`${baseUrl}/shop/${seed().slug}`);
     expect(await page.getByTestId('shop-name').textContent()).toBe('王记鲜果·康健店');
     expect(await page.getByTestId('shop-logo').getAttribute('src')).toBe(logo);
     expect(await page.getByTestId('shop-story').textContent()).toContain('挑最甜的');
@@ -107,8 +92,8 @@ describe('shop settings', () => {
     const leader = await db
       .insertInto('leaders')
       .values({
-        shop_id: seed.shopId,
-        user_id: seed.owner.userId,
+        shop_id: seed().shopId,
+        user_id: seed().owner.userId,
         display_name: '李姐',
         status: 'approved',
         code: `ld${Date.now().toString(36)}`,
@@ -117,13 +102,13 @@ describe('shop settings', () => {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const buyer = await browser.newContext();
+    const buyer = await browser().newContext();
     const guest = await buyer.request.post(`${baseUrl}/api/auth/guest`, { data: { name: '邻居' } });
     const { user } = (await guest.json()) as { user: { id: string } };
     await db
       .insertInto('leader_clicks')
       .values({
-        shop_id: seed.shopId,
+        shop_id: seed().shopId,
         leader_id: leader.id,
         visitor_key: crypto.randomUUID(),
         user_id: user.id,
@@ -133,13 +118,13 @@ describe('shop settings', () => {
       .execute();
     const product = await db
       .insertInto('products')
-      .values({ shop_id: seed.shopId, name: '果切拼盘', price_cents: 1800, stock: 100 })
+      .values({ shop_id: seed().shopId, name: '果切拼盘', price_cents: 1800, stock: 100 })
       .returning('id')
       .executeTakeFirstOrThrow();
     const offer = await db
       .insertInto('offers')
       .values({
-        stream_id: seed.liveId,
+        stream_id: seed().liveId,
         product_id: product.id,
         price_cents: 1800,
         quantity: 20,
@@ -148,7 +133,7 @@ describe('shop settings', () => {
       .returning('id')
       .executeTakeFirstOrThrow();
     const placeOrder = async () => {
-      const placed = await buyer.request.post(`${baseUrl}/api/streams/${seed.liveId}/orders`, {
+      const placed = await buyer.request.post(`${baseUrl}/api/streams/${seed().liveId}/orders`, {
         data: { offerId: offer.id, quantity: 1, phone: '13900139001' },
         headers: { 'idempotency-key': crypto.randomUUID() },
       });
@@ -157,7 +142,7 @@ describe('shop settings', () => {
     };
     expect(await placeOrder()).toBeNull();
     // and the other way round: a three-day window takes the same click into account
-    await page.goto(`${baseUrl}/shop-admin/${seed.shopId}/settings`);
+    await page.goto(`${baseUrl}/shop-admin/${seed().shopId}/settings`);
     await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
     await page.getByTestId('settings-attribution-days').fill('3');
     await page.getByTestId('settings-save').click();
@@ -173,7 +158,7 @@ describe('a stream cover from the plan page', () => {
   it('uploads a cover, previews it, and the shop page shows it on the stream', async () => {
     const { ctx, trouble } = await ownerPhone();
     const page = await ctx.newPage();
-    await page.goto(`${baseUrl}/dashboard/streams/${seed.scheduledId}`);
+    await page.goto(`${baseUrl}/dashboard/streams/${seed().scheduledId}`);
     await page.getByTestId('plan-cover').waitFor();
     await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
     expect(await page.getByTestId('plan-cover-preview').count()).toBe(0);
@@ -188,8 +173,10 @@ describe('a stream cover from the plan page', () => {
 
     // the picture really is served, and the shop page shows it for this stream
     expect((await ctx.request.get(`${baseUrl}${src}`)).status()).toBe(200);
-    await page.goto(`${baseUrl}/shop/${seed.slug}`);
-    const card = page.locator(`[data-testid="stream-card"][data-stream-id="${seed.scheduledId}"]`);
+    await page.goto(`${baseUrl}/shop/${seed().slug}`);
+    const card = page.locator(
+      `[data-testid="stream-card"][data-stream-id="${seed().scheduledId}"]`,
+    );
     expect(await card.getByTestId('stream-cover').getAttribute('src')).toBe(src);
     await expect
       .poll(() =>
@@ -210,7 +197,7 @@ describe('back-office tables on a phone', () => {
     const page = await ctx.newPage();
     await page.goto(`${baseUrl}/dashboard`);
     await page.getByTestId('prepare-point').first().getByRole('link').first().click();
-    await page.waitForURL(`**/shop-admin/${seed.shopId}/prepare/**`);
+    await page.waitForURL(`**/shop-admin/${seed().shopId}/prepare/**`);
     const buyers = page.getByTestId('prepare-buyers');
     await buyers.waitFor();
     const display = (selector: string) =>
@@ -228,7 +215,7 @@ describe('back-office tables on a phone', () => {
     expect(await page.evaluate(scrollWidth)).toBeLessThanOrEqual(390);
     await screenshot(page, 'prepare-cards-phone');
 
-    await page.goto(`${baseUrl}/dashboard/streams/${seed.streamId}/analytics`);
+    await page.goto(`${baseUrl}/dashboard/streams/${seed().streamId}/analytics`);
     await page.getByTestId('offer-table').waitFor();
     expect(await display('[data-testid="offer-table"] tr')).toBe('block');
     expect(await display('[data-testid="offer-table"] thead')).toBe('block');
