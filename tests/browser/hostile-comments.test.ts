@@ -1,13 +1,13 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { DB } from '../../db/schema';
 import { uniqueEmail } from '../helpers/app';
-import { PHONE, LAPTOP, launchChromium, screenshot, watchForTrouble } from '../helpers/browser';
+import { PHONE, LAPTOP, screenshot, watchForTrouble } from '../helpers/browser';
+import { useBrowser } from '../helpers/browser-setup';
 import { kyselyFor } from '../setup/services';
 
 const baseUrl = inject('baseUrl');
 const db = kyselyFor<DB>(inject('databaseUrl'));
-let browser: Browser;
+const browser = useBrowser();
 
 // What a hostile viewer might type. Stored comments must come back as inert text.
 const STORED = [
@@ -21,18 +21,14 @@ const STORED = [
   '&lt;b&gt;entities&lt;/b&gt;',
 ];
 
-beforeAll(async () => {
-  browser = await launchChromium();
-});
 afterAll(async () => {
-  await browser.close();
   await db.destroy();
 });
 
 describe('a hostile comment corpus', () => {
   it('shows up as inert text or a clear refusal, and no dialog ever opens', async () => {
     // an owner with a live stream of their own
-    const ownerContext = await browser.newContext(LAPTOP);
+    const ownerContext = await browser().newContext(LAPTOP);
     const ownerTrouble = watchForTrouble(ownerContext);
     const owner = await ownerContext.newPage();
     const api = owner.request;
@@ -76,7 +72,7 @@ describe('a hostile comment corpus', () => {
       )
       .execute();
 
-    const viewerContext = await browser.newContext(PHONE);
+    const viewerContext = await browser().newContext(PHONE);
     const trouble = watchForTrouble(viewerContext);
     const viewer = await viewerContext.newPage();
     await viewer.goto(`${baseUrl}/live/${streamId}`);

@@ -1,23 +1,16 @@
 import jsQR from 'jsqr';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { uniqueEmail } from '../helpers/app';
-import { LAPTOP, PHONE, launchChromium, screenshot, watchForTrouble } from '../helpers/browser';
+import { LAPTOP, PHONE, screenshot, watchForTrouble } from '../helpers/browser';
+import { useBrowser } from '../helpers/browser-setup';
 
 const baseUrl = inject('baseUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser.close();
-});
+const browser = useBrowser();
 
 describe('an owner invites a leader by link', () => {
   it('laptop: create and copy the link → phone: open, sign up, accept → the leader centre', async () => {
     // the owner and their shop, set up through the API
-    const ownerContext = await browser.newContext({
+    const ownerContext = await browser().newContext({
       ...LAPTOP,
       permissions: ['clipboard-read', 'clipboard-write'],
     });
@@ -69,7 +62,7 @@ describe('an owner invites a leader by link', () => {
     await screenshot(owner, 'invite-created-laptop');
 
     // a neighbour opens it on their phone, signed out
-    const residentContext = await browser.newContext(PHONE);
+    const residentContext = await browser().newContext(PHONE);
     const residentTrouble = watchForTrouble(residentContext);
     const resident = await residentContext.newPage();
     await resident.goto(link);
@@ -113,7 +106,7 @@ describe('an owner invites a leader by link', () => {
     expect(await resident.getByTestId('invite-page').getAttribute('data-stage')).toBe('accepted');
 
     // anyone else who gets hold of the used link is told it has been used
-    const strangerContext = await browser.newContext(PHONE);
+    const strangerContext = await browser().newContext(PHONE);
     const stranger = await strangerContext.newPage();
     await stranger.goto(link);
     await stranger.getByTestId('invite-closed').waitFor();

@@ -1,20 +1,14 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { uniqueEmail } from '../helpers/app';
-import { PHONE, launchChromium, screenshot, watchForTrouble } from '../helpers/browser';
+import { PHONE, screenshot, watchForTrouble } from '../helpers/browser';
+import { useBrowser } from '../helpers/browser-setup';
 
 // Issue 17: two leaders share their links into one live stream; residents order through each
 // on their phones. Every phone's bubbles name the right group and the 团长榜 ranks them.
 
 const baseUrl = inject('baseUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser.close();
-});
+const browser = useBrowser();
 
 async function account(context: BrowserContext, name: string): Promise<Page> {
   const page = await context.newPage();
@@ -70,7 +64,7 @@ const boardRows = (page: Page) =>
 
 describe('团长榜 in the live stream', () => {
   it('bubbles name the group that brought each buyer, and the board ranks the groups', async () => {
-    const ownerContext = await browser.newContext(PHONE);
+    const ownerContext = await browser().newContext(PHONE);
     const owner = await account(ownerContext, '陈老板');
     const post = poster(owner);
     const { shop } = await post('/api/shops', {
@@ -97,7 +91,7 @@ describe('团长榜 in the live stream', () => {
       ['李姐团', '康健新村'],
       ['王叔团', '长桥二村'],
     ] as const) {
-      const context = await browser.newContext(PHONE);
+      const context = await browser().newContext(PHONE);
       const page = await account(context, name);
       const { leader } = await poster(page)(`/api/shops/${shop!.id}/leaders/apply`, {
         displayName: name,
@@ -118,7 +112,7 @@ describe('团长榜 in the live stream', () => {
     // three residents' phones: two through 李姐's link, one through 王叔's
     const phones = await Promise.all(
       [0, 1, 2].map(async () => {
-        const context = await browser.newContext(PHONE);
+        const context = await browser().newContext(PHONE);
         return { context, page: await context.newPage(), trouble: watchForTrouble(context) };
       }),
     );

@@ -1,6 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { LAPTOP, PHONE, launchChromium, screenshot, watchForTrouble } from '../helpers/browser';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { LAPTOP, PHONE, screenshot, watchForTrouble } from '../helpers/browser';
+import { useBrowser } from '../helpers/browser-setup';
 import { uniqueEmail } from '../helpers/app';
 
 // The shop's private domain (issue 17): a members-only live stream is refused to a stranger,
@@ -8,14 +9,7 @@ import { uniqueEmail } from '../helpers/app';
 // list credits that leader.
 
 const baseUrl = inject('baseUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser.close();
-});
+const browser = useBrowser();
 
 /** Same-origin API calls from a context (its cookies travel with them). */
 function apiOf(context: BrowserContext) {
@@ -40,7 +34,7 @@ function framesDecoded(page: Page): Promise<number> {
 describe('a members-only stream', () => {
   it('a stranger is offered to join, joins through a leader link, watches; the owner sees the member', async () => {
     // the owner plans a stream and makes it members-only on the plan page
-    const ownerContext = await browser.newContext({
+    const ownerContext = await browser().newContext({
       ...LAPTOP,
       permissions: ['camera', 'microphone'],
     });
@@ -70,7 +64,7 @@ describe('a members-only stream', () => {
       .toBe('members');
 
     // a leader of the shop, approved
-    const leaderContext = await browser.newContext(PHONE);
+    const leaderContext = await browser().newContext(PHONE);
     const leaderApi = apiOf(leaderContext);
     await leaderApi('POST', '/api/auth/signup', {
       email: uniqueEmail('leader'),
@@ -99,7 +93,7 @@ describe('a members-only stream', () => {
       .toBe('connected');
 
     // a stranger on a phone: the shop page does not list it, the watch page offers to join
-    const strangerContext = await browser.newContext(PHONE);
+    const strangerContext = await browser().newContext(PHONE);
     const trouble = watchForTrouble(strangerContext);
     const phone = await strangerContext.newPage();
     await phone.goto(`${baseUrl}/shop/${shop.slug}`);
@@ -134,7 +128,7 @@ describe('a members-only stream', () => {
     await screenshot(phone, 'members-joined-watching-phone');
 
     // the owner's member list, on a phone: the member, credited to 李姐
-    const ownerPhone = await browser.newContext(PHONE);
+    const ownerPhone = await browser().newContext(PHONE);
     const ownerPhoneTrouble = watchForTrouble(ownerPhone);
     await apiOf(ownerPhone)('POST', '/api/auth/login', ownerLogin);
     const admin = await ownerPhone.newPage();
