@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEV_LIVEKIT_KEY, DEV_LIVEKIT_SECRET } from '../../server/config';
 import { uniqueEmail } from '../helpers/app';
 import { LAPTOP, PHONE, launchChromium, screenshot, watchForTrouble } from '../helpers/browser';
+import { goLiveInStudio, waitForPlaying } from '../helpers/browser-setup';
 import { startServerProcess } from '../helpers/server-process';
 import { freeLivekitPort, freePort } from '../setup/ports';
 import { createTestDatabase } from '../setup/services';
@@ -133,13 +134,7 @@ describe('the media server is killed during a live stream', () => {
     const streamId = await ownerWithStream(ownerContext, baseUrl);
 
     // The owner goes live from the studio, and says they are tasting.
-    const studio = await ownerContext.newPage();
-    await studio.goto(`${baseUrl}/studio/${streamId}`);
-    await studio.getByTestId('studio-preview').waitFor();
-    await studio.getByTestId('studio-go-live').click();
-    await expect
-      .poll(() => studio.getByTestId('studio-page').getAttribute('data-link'), { timeout: 20_000 })
-      .toBe('connected');
+    const studio = await goLiveInStudio(ownerContext, streamId, baseUrl);
     await studio.getByTestId('studio-segment-tasting').click();
 
     // A resident watches on a phone.
@@ -147,9 +142,7 @@ describe('the media server is killed during a live stream', () => {
     const viewerTrouble = watchForTrouble(viewerContext);
     const viewer = await viewerContext.newPage();
     await viewer.goto(`${baseUrl}/live/${streamId}`);
-    await expect
-      .poll(() => viewer.getByTestId('watch-page').getAttribute('data-phase'), { timeout: 20_000 })
-      .toBe('playing');
+    await waitForPlaying(viewer);
     await recordFrames(viewer);
     await expect
       .poll(() => framesAgain(viewer, 0).then((f) => f?.count ?? 0), { timeout: 10_000 })
