@@ -135,54 +135,37 @@ export async function returnStock(
 }
 
 /**
- * Units a buyer holds on the offer in orders that still count: by their account, or by the
- * phone number they order with (guests sharing a phone are one buyer).
+ * The advisory locks that serialise one buyer's orders on one offer (other buyers are not
+ * held up) until the transaction ends, so writeOrder's count of the units they hold is
+ * exact: the account's, then the phone's (always in that order, so two buyers never wait
+ * on each other in a circle).
  */
-export async function buyerUnitsOnOffer(
-  trx: Transaction<DB>,
-  offerId: string,
-  buyer: { id: string; phone: string },
-): Promise<number> {
-  const row = await trx
-    .selectFrom('orders')
-    .select(sql<number>`coalesce(sum(quantity), 0)::int`.as('units'))
-    .where('offer_id', '=', offerId)
-    .where((eb) => eb.or([eb('buyer_id', '=', buyer.id), eb('phone', '=', buyer.phone)]))
-    .where('state', 'not in', ['cancelled', 'refunded'])
-    .executeTakeFirstOrThrow();
-  return row.units;
+function buyerLockKeys(offerId: string, buyer: { id: string; phone: string }): [string, string] {
+  return [`order:${offerId}:${buyer.id}`, `order:${offerId}:phone:${buyer.phone}`];
 }
 
-/**
- * Serialises one buyer's orders on one offer (other buyers are not held up) until the
- * transaction ends, so the units they already hold are counted exactly before a new order:
- * the account's lock, then the phone's (always in that order, so two buyers never wait on
- * each other in a circle).
- */
+/** Takes the buyer's locks (buyerLockKeys) inside a transaction already open. */
 export async function lockBuyerOnOffer(
   trx: Transaction<DB>,
   offerId: string,
   buyer: { id: string; phone: string },
 ): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`order:${offerId}:${buyer.id}`}, 0)),
-    pg_advisory_xact_lock(hashtextextended(${`order:${offerId}:phone:${buyer.phone}`}, 0))`.execute(
-    trx,
-  );
+  const [a, b] = buyerLockKeys(offerId, buyer);
+  await sql`select pg_advisory_xact_lock(hashtextextended(${a}, 0)),
+    pg_advisory_xact_lock(hashtextextended(${b}, 0))`.execute(trx);
 }
 
 /**
- * Opens a transaction holding the locks of one buyer on one offer (their account's, then
- * their phone's, in that order), in one round trip: `begin` and the locks as one simple
- * query. The ids are literals here (uuids, and a phone number the contract checked), quoted.
+ * Opens a transaction holding the buyer's locks (buyerLockKeys), in one round trip: `begin`
+ * and the locks as one simple query. The keys are literals here (uuids, and a phone number
+ * the contract checked), quoted.
  */
 export async function beginLockedForBuyer(
   conn: Database,
   offerId: string,
   buyer: { id: string; phone: string },
 ): Promise<void> {
-  const lit = (v: string) => `'${v.replace(/'/g, "''")}'`;
-  const a = lit(`order:${offerId}:${buyer.id}`);
-  const b = lit(`order:${offerId}:phone:${buyer.phone}`);
+  const [a, b] = buyerLockKeys(offerId, buyer).map((v) => `'${v.replace(/'/g, "''")}'`);
   await sql
     .raw(
       `begin; select pg_advisory_xact_lock(hashtextextended(${a}, 0)), pg_advisory_xact_lock(hashtextextended(${b}, 0))`,

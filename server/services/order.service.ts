@@ -4,7 +4,6 @@ import { sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema';
 import { insertLedgerEntries, type LedgerEntry } from '../../db/repositories/commission.repository';
 import {
-  buyerUnitsOnOffer,
   cancelPendingGroupOrders,
   confirmPendingGroupOrders,
   findOfferForBuyer,
@@ -241,25 +240,16 @@ function newOrderRow(
   };
 }
 
-/** Under the buyer's own locks (other buyers are not held up): the units they already hold. */
-async function checkBuyerLimit(
-  trx: Transaction<DB>,
-  row: PlacedOrderRow,
-  limit: number,
-): Promise<void> {
-  const buyer = { id: row.buyer_id, phone: row.phone };
-  await lockBuyerOnOffer(trx, row.offer_id, buyer);
-  const held = await buyerUnitsOnOffer(trx, row.offer_id, buyer);
-  if (held + row.quantity > limit) {
-    throw new Refusal(
-      new AppError(
-        'limit_exceeded',
-        `At most ${limit} per buyer for this offer; you already have ${held}.`,
-        undefined,
-        { perBuyer: limit, held },
-      ),
-    );
-  }
+/** The answer when the units the buyer already holds leave no room for these. */
+function limitRefusal(limit: number, held: number): Refusal {
+  return new Refusal(
+    new AppError(
+      'limit_exceeded',
+      `At most ${limit} per buyer for this offer; you already have ${held}.`,
+      undefined,
+      { perBuyer: limit, held },
+    ),
+  );
 }
 
 /**
@@ -315,14 +305,7 @@ async function limitedWrite(
     if (!written || 'limitHeld' in written) {
       await sql`rollback`.execute(conn);
       if (!written) return null;
-      throw new Refusal(
-        new AppError(
-          'limit_exceeded',
-          `At most ${limit} per buyer for this offer; you already have ${written.limitHeld}.`,
-          undefined,
-          { perBuyer: limit, held: written.limitHeld },
-        ),
-      );
+      throw limitRefusal(limit, written.limitHeld);
     }
     await sql`commit`.execute(conn);
     return { ...written, stock: written.offer, reached: false };
@@ -341,8 +324,9 @@ interface Committed {
 
 /**
  * Writes the order (see writeOrder). An offer with neither a per-buyer limit nor a group
- * takes one statement and nothing else; otherwise the statement runs in a transaction with
- * the buyer's limit before it and the group's threshold after it.
+ * takes one statement and nothing else. Under a limit, the buyer's locks come first and the
+ * statement itself counts the units they hold (limitedWrite); a group's threshold is
+ * checked after the statement, in the same transaction.
  */
 async function commitOrder(
   db: AppDeps['db'],
@@ -387,10 +371,14 @@ async function commitOrder(
     }
     if (limit !== null && offer.group_min === null)
       return limitedWrite(conn, row, ledger, events, limit);
+    // a group: the threshold is checked after the write, in the same transaction
     return conn.transaction().execute(async (trx) => {
-      if (limit !== null) await checkBuyerLimit(trx, row, limit);
-      const written = await writeOrder(trx, row, ledger, events);
-      if (!written || 'limitHeld' in written) return null;
+      if (limit !== null) {
+        await lockBuyerOnOffer(trx, row.offer_id, { id: row.buyer_id, phone: row.phone });
+      }
+      const written = await writeOrder(trx, row, ledger, events, limit ?? undefined);
+      if (!written) return null;
+      if ('limitHeld' in written) throw limitRefusal(limit ?? 0, written.limitHeld);
       const group = await formGroupIfCrossed(trx, offer, written.offer);
       return {
         order: written.order,

@@ -337,6 +337,25 @@ describe('anti-hoarding: what one buyer may take', () => {
     expect((await offerRow(offerId)).remaining).toBe(99);
   });
 
+  it('a group offer checks the per-buyer limit the same way, by account and phone', async () => {
+    const shop = await makeShop(app, db);
+    const offerId = await makeOffer(db, shop, {
+      quantity: 50,
+      perBuyerLimit: 2,
+      groupMin: 10,
+      groupDeadline: new Date(Date.now() + 3_600_000),
+    });
+    const [a, b] = await makeBuyers(app, 2);
+    const phone = uniquePhone();
+    expect((await order(a!, shop.streamId, { offerId, phone })).status).toBe(201);
+    expect(await order(b!, shop.streamId, { offerId, phone, quantity: 2 })).toMatchObject({
+      status: 409,
+      error: { code: 'limit_exceeded', limit: { perBuyer: 2, held: 1 } },
+    });
+    expect((await order(b!, shop.streamId, { offerId, phone })).status).toBe(201);
+    expect((await offerRow(offerId)).remaining).toBe(48);
+  });
+
   it("the shop's default limit applies to offers without their own; an offer's own limit lifts it", async () => {
     const shop = await makeShop(app, db);
     await db
