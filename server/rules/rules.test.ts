@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { isUuid } from './ids';
 import { describe, expect, it } from 'vitest';
 import { commissionCents } from './commission';
 import { maskName } from './names';
@@ -102,5 +103,14 @@ describe('buyerLimit', () => {
     expect(buyerLimit({ per_buyer_limit: null, default_buyer_limit: null }, true)).toBe(
       GUEST_FALLBACK_LIMIT,
     );
+  });
+});
+
+describe('isUuid', () => {
+  it('takes a uuid in any letter case and nothing else', () => {
+    expect(isUuid('0b8f3c2e-5d4a-4e6f-9a1b-2c3d4e5f6a7b')).toBe(true);
+    expect(isUuid('0B8F3C2E-5D4A-4E6F-9A1B-2C3D4E5F6A7B')).toBe(true);
+    expect(isUuid('visitor-0b8f3c2e-5d4a-4e6f-9a1b-2c3d4e5f6a7b')).toBe(false);
+    expect(isUuid('not-a-uuid')).toBe(false);
   });
 });

@@ -12,6 +12,7 @@ import type { ShopMembership, ShopMember } from '../contracts/member';
 import { AppError } from '../errors';
 import { attributeOrder } from './attribution.service';
 import type { User } from './auth.service';
+import { isUuid } from '../rules/ids';
 
 // The shop's private domain (SPEC journey 15): residents join a shop through its page or a
 // leader's link, credited to that leader; members-only streams are watched by members alone
@@ -19,10 +20,8 @@ import type { User } from './auth.service';
 
 const NOT_A_MEMBER: ShopMembership = { member: false, joinedAt: null, leader: null };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 async function loadShop(db: Database, shopId: string) {
-  const shop = UUID.test(shopId) ? await findShopById(db, shopId) : undefined;
+  const shop = isUuid(shopId) ? await findShopById(db, shopId) : undefined;
   if (!shop) throw new AppError('not_found', 'No such shop.');
   return shop;
 }

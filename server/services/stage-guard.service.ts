@@ -6,6 +6,7 @@ import {
 } from '../../db/repositories/stream.repository';
 import type { MediaWebhookEvent } from '../../media/media.service';
 import type { AppDeps } from '../context';
+import { isUuid } from '../rules/ids';
 
 // The stage guard: the media server cannot be told to refuse a token (livekit-server v1.13.5
 // ignores RemoveParticipant's revokeTokenTs, and a connected participant is handed fresh
@@ -22,8 +23,6 @@ import type { AppDeps } from '../context';
 // never publish; the guard covers tokens the media server refreshed while they were on
 // stage, and an owner's token after the shop changed hands.
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export type GuardVerdict = 'allowed' | 'promoted' | 'removed' | 'demoted' | 'ignored';
 
 /** What a participant may do in a stream's room now, by the database. */
@@ -33,7 +32,7 @@ async function allowedRole(
   identity: string,
 ): Promise<'publisher' | 'viewer' | 'removed'> {
   // visitors (`visitor-…`) only ever watch
-  if (!UUID.test(identity)) return 'viewer';
+  if (!isUuid(identity)) return 'viewer';
   const stream = await findStream(db, streamId);
   if (!stream) return 'viewer';
   const [shop, cohost, removed] = await Promise.all([
@@ -54,7 +53,7 @@ export async function guardStage(
 ): Promise<GuardVerdict> {
   const p = event.participant;
   if (event.event !== 'participant_joined' && event.event !== 'track_published') return 'ignored';
-  if (!p || !event.roomName || !UUID.test(event.roomName)) return 'ignored';
+  if (!p || !event.roomName || !isUuid(event.roomName)) return 'ignored';
   const room = event.roomName;
   const allowed = await allowedRole(deps.db, room, p.identity);
   if (allowed === 'removed') {

@@ -41,6 +41,7 @@ import type { User } from './auth.service';
 import { shopRowToShop, streamRowToSummary, type StreamSummary } from './shop.service';
 import type { ShopPage } from '../contracts/shop';
 import type { MediaToken, Stream } from '../contracts/stream';
+import { isUuid } from '../rules/ids';
 
 export type { Segment };
 export const SEGMENTS: readonly Segment[] = ['sourcing', 'kitchen', 'tasting', 'qa'];
@@ -50,8 +51,6 @@ export function roomName(streamId: string): string {
   return streamId;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export type StreamView = Stream;
 
 type StreamDeps = Pick<AppDeps, 'db' | 'media' | 'realtime' | 'logger'>;
@@ -60,7 +59,7 @@ async function loadStream(
   db: Database,
   streamId: string,
 ): Promise<{ stream: StreamRow; shop: ShopRow }> {
-  const stream = UUID.test(streamId) ? await findStream(db, streamId) : undefined;
+  const stream = isUuid(streamId) ? await findStream(db, streamId) : undefined;
   if (!stream) throw new AppError('not_found', 'No such stream.');
   const shop = await findShopById(db, stream.shop_id);
   if (!shop) throw new AppError('not_found', 'No such stream.');
@@ -90,7 +89,7 @@ export async function createStream(
   shopId: string,
   input: { title: string; scheduledAt?: string | undefined; coverUrl?: string | undefined },
 ): Promise<StreamSummary> {
-  const shop = UUID.test(shopId) ? await findShopById(db, shopId) : undefined;
+  const shop = isUuid(shopId) ? await findShopById(db, shopId) : undefined;
   if (!shop) throw new AppError('not_found', 'No such shop.');
   if (shop.owner_id !== user.id)
     throw new AppError('forbidden', 'Only the shop owner can plan streams.');
@@ -519,7 +518,7 @@ export async function inviteCohost(
   if (stream.status === 'ended') throw new AppError('conflict', 'This stream has ended.');
   if (guestId === shop.owner_id)
     throw new AppError('bad_request', 'The owner is already on stage.');
-  if (!UUID.test(guestId) || !(await userExists(deps.db, guestId))) {
+  if (!isUuid(guestId) || !(await userExists(deps.db, guestId))) {
     throw new AppError('not_found', 'No such user.');
   }
   if (await isRemovedParticipant(deps.db, stream.id, guestId)) {
@@ -568,7 +567,7 @@ export async function revokeCohostStage(
   guestId: string,
 ): Promise<{ status: 'revoked' }> {
   const { stream } = await loadOwnedStream(deps.db, user, streamId);
-  if (!UUID.test(guestId)) throw new AppError('not_found', 'No such co-host.');
+  if (!isUuid(guestId)) throw new AppError('not_found', 'No such co-host.');
   const revoked = await revokeCohost(deps.db, stream.id, guestId, new Date());
   if (!revoked) throw new AppError('not_found', 'This user is not on stage.');
   if (stream.status === 'live') {
@@ -605,7 +604,7 @@ export async function removeStreamParticipant(
   const role = await requireModerator(deps.db, user, realtimeStream);
   if (targetId === shop.owner_id) throw new AppError('bad_request', 'The owner cannot be removed.');
   if (targetId === user.id) throw new AppError('bad_request', 'You cannot remove yourself.');
-  if (!UUID.test(targetId) || !(await userExists(deps.db, targetId))) {
+  if (!isUuid(targetId) || !(await userExists(deps.db, targetId))) {
     throw new AppError('not_found', 'No such user.');
   }
   await requireMayActOn(deps.db, role, realtimeStream, targetId);
@@ -643,7 +642,7 @@ export async function applyWebhook(
   const event = await deps.media.verifyWebhook(body, authorization).catch(() => {
     throw new AppError('unauthenticated', 'The webhook signature is missing or does not match.');
   });
-  const streamId = event.roomName && UUID.test(event.roomName) ? event.roomName : null;
+  const streamId = event.roomName && isUuid(event.roomName) ? event.roomName : null;
   const applied = await deps.db.transaction().execute(async (trx) => {
     const fresh = await recordWebhookEvent(trx, {
       id: event.id,
