@@ -269,15 +269,11 @@ export class StreamRealtime {
   }
 
   /**
-   * Resolves true once in the room (at once if already), false after `ms`: e.g. before an
-   * order placed right after signing in, so the buyer's own order:new reaches the new socket.
+   * Resolves true once in the room (at once if already), false after `ms`: before an action
+   * that needs the room, e.g. an order placed right after signing in, so the buyer's own
+   * order:new reaches the new socket.
    */
   ready(ms: number): Promise<boolean> {
-    return this.#joinedWithin(ms);
-  }
-
-  /** Resolves true once in the room (at once if already), false after `ms`. */
-  #joinedWithin(ms: number): Promise<boolean> {
     if (this.#socket?.connected && this.joined) return Promise.resolve(true);
     return new Promise((resolve) => {
       const go = () => {
@@ -298,7 +294,7 @@ export class StreamRealtime {
   ): Promise<AckAnswer> {
     // Right after picking a nickname (or a network blip) the socket is reconnecting: wait for
     // the room a few seconds rather than drop what the resident just typed.
-    if (!(await this.#joinedWithin(5000))) {
+    if (!(await this.ready(5000))) {
       return { error: { code: 'network_error', message: 'Not connected.' } };
     }
     const socket = this.#socket;
