@@ -1,6 +1,6 @@
 import { UserMutePayload, UserRemovePayload } from '../../contracts/realtime';
 import { muteUser } from '../../services/comment.service';
-import { removeStreamParticipant } from '../../services/stream.service';
+import { removeStreamParticipant } from '../../services/stage.service';
 import { inStream, onAsk, signedIn } from '../ask';
 import type { RealtimeSocket } from '../types';
 import type { HandlerContext } from './context';

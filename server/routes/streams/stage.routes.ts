@@ -15,16 +15,16 @@ import {
   TokenBody,
 } from '../../contracts/stream';
 import { createRouter, errors, jsonBody, jsonContent } from '../../openapi';
+import { getStudio } from '../../services/stream.service';
 import {
   acceptCohost,
   getMyStage,
-  getStudio,
   inviteCohost,
   issueToken,
   removeStreamParticipant,
   revokeCohostStage,
   setSegment,
-} from '../../services/stream.service';
+} from '../../services/stage.service';
 import type { Router } from '../router';
 
 /**
