@@ -45,6 +45,9 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 90_000,
           hookTimeout: 120_000,
+          // what a page shows after a navigation can take more than the default 1 s of
+          // expect.poll on a loaded CI machine; these tests assert what is shown, not how fast
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { CreatedAt, Timestamp } from './schema';
+import type { RefundDecider, RefundKind } from './after-sales.schema';
 
 // Tables of the commerce capability, merged into DB in schema.ts. Offers gain
 // group_reached_at / group_failed_at / closed_at in the commerce migration (see OffersTable).
@@ -52,6 +53,11 @@ export interface RefundRequestsTable {
   created_at: CreatedAt;
   resolved_at: Timestamp | null;
   resolved_by: string | null;
+  /** added by the after-sales migration */
+  kind: Generated<RefundKind>;
+  /** when the shop promised to have answered (created_at + the promise then in force) */
+  due_at: Timestamp;
+  decided_as: RefundDecider | null;
 }
 
 export type LedgerBucket = 'pending' | 'earned' | 'reversed';

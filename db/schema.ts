@@ -1,9 +1,16 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ShopAfterSalesColumns } from './after-sales.schema';
 import type { CommerceTables, OfferCommerceColumns } from './commerce.schema';
 import type { LeadersTables } from './leaders.schema';
 import type { MediaTables } from './media.schema';
 import type { MembersTables } from './members.schema';
+import type { RatingsTables } from './ratings.schema';
 import type { RealtimeTables } from './realtime.schema';
+import type { RecordingsTables } from './recordings.schema';
+import type { NotificationsTables } from './notifications.schema';
+import type { TrustTables } from './trust.schema';
+import type { PayoutsTables } from './payouts.schema';
+import type { WaitlistTables } from './waitlist.schema';
 
 // Row types of the database, one interface per table, columns in snake_case.
 // Kept by hand beside the migrations; tests run every migration from empty against them.
@@ -28,7 +35,7 @@ export interface SessionsTable {
   created_at: CreatedAt;
 }
 
-export interface ShopsTable {
+export interface ShopsTable extends ShopAfterSalesColumns {
   id: Generated<string>;
   owner_id: string;
   slug: string;
@@ -75,6 +82,8 @@ export interface StreamsTable {
   leaderboard_hidden: Generated<boolean>;
   /** added by the shop-members migration: 'members' streams are watched by members alone */
   visibility: Generated<StreamVisibility>;
+  /** until when the offers take orders after the live (issue 10); null: not set yet */
+  sale_ends_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: CreatedAt;
 }
 
@@ -88,6 +97,8 @@ export interface OffersTable extends OfferCommerceColumns {
   price_cents: number;
   quantity: number;
   remaining: number;
+  /** units reserved for the first in the offer's waitlist (not in `remaining`) */
+  reserved: Generated<number>;
   per_buyer_limit: number | null;
   group_min: number | null;
   group_deadline: Timestamp | null;
@@ -114,7 +125,18 @@ export interface LeadersTable {
 
 /** Core tables here; each capability keeps its own in `<capability>.schema.ts`. */
 export interface DB
-  extends MediaTables, CommerceTables, RealtimeTables, LeadersTables, MembersTables {
+  extends
+    MediaTables,
+    CommerceTables,
+    RealtimeTables,
+    LeadersTables,
+    MembersTables,
+    RatingsTables,
+    RecordingsTables,
+    WaitlistTables,
+    NotificationsTables,
+    PayoutsTables,
+    TrustTables {
   users: UsersTable;
   sessions: SessionsTable;
   shops: ShopsTable;

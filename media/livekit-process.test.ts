@@ -100,6 +100,20 @@ async function fakePorts() {
   return { http: await freePort(), rtcTcp: await freePort(), rtcUdp: await freePort() };
 }
 
+/** The fake server supervised on free ports, restarting after `backoff` (ms). */
+async function superviseFake(backoff: { initialMs: number; maxMs?: number }) {
+  const fake = fakeLivekit();
+  const ports = await fakePorts();
+  const livekit = await startLivekit({
+    binary: fake.binary,
+    ports,
+    apiKey: 'k',
+    apiSecret: 's'.repeat(32),
+    backoff,
+  });
+  return { fake, ports, livekit };
+}
+
 describe('supervising the local livekit-server', () => {
   it('waits 250 ms, doubling to 10 s, between restart attempts', () => {
     const backoff = { initialMs: 250, maxMs: 10_000, stableMs: 30_000 };
@@ -109,15 +123,7 @@ describe('supervising the local livekit-server', () => {
   });
 
   it('restarts it on the same port after a kill -9, says why, and stops for good on stop()', async () => {
-    const fake = fakeLivekit();
-    const ports = await fakePorts();
-    const livekit = await startLivekit({
-      binary: fake.binary,
-      ports,
-      apiKey: 'k',
-      apiSecret: 's'.repeat(32),
-      backoff: { initialMs: 20 },
-    });
+    const { ports, livekit } = await superviseFake({ initialMs: 20 });
     try {
       expect(livekit.state).toBe('running');
       const firstPid = livekit.process.pid;
@@ -144,15 +150,7 @@ describe('supervising the local livekit-server', () => {
   });
 
   it('does not restart it once supervision has ended (the app is stopping)', async () => {
-    const fake = fakeLivekit();
-    const ports = await fakePorts();
-    const livekit = await startLivekit({
-      binary: fake.binary,
-      ports,
-      apiKey: 'k',
-      apiSecret: 's'.repeat(32),
-      backoff: { initialMs: 10 },
-    });
+    const { ports, livekit } = await superviseFake({ initialMs: 10 });
     try {
       const restarting: unknown[] = [];
       livekit.on('restarting', (r) => restarting.push(r));
@@ -170,14 +168,7 @@ describe('supervising the local livekit-server', () => {
   });
 
   it('backs off while it keeps failing to start, and is back once it can', async () => {
-    const fake = fakeLivekit();
-    const livekit = await startLivekit({
-      binary: fake.binary,
-      ports: await fakePorts(),
-      apiKey: 'k',
-      apiSecret: 's'.repeat(32),
-      backoff: { initialMs: 10, maxMs: 40 },
-    });
+    const { fake, livekit } = await superviseFake({ initialMs: 10, maxMs: 40 });
     try {
       const attempts: { attempt: number; delayMs: number; error?: string }[] = [];
       livekit.on('restarting', (r) => attempts.push(r));

@@ -113,6 +113,8 @@ export function livekitConfigBody(opts: {
   apiKey: string;
   apiSecret: string;
   webhookUrl?: string;
+  /** host:port of the Redis it shares with egress (the recorder) alone */
+  redisAddress?: string;
 }): string {
   const base = livekitYamlSchema.parse(parse(readFileSync(opts.configPath, 'utf8')));
   const config: Record<string, unknown> = {
@@ -122,6 +124,7 @@ export function livekitConfigBody(opts: {
     keys: { [opts.apiKey]: opts.apiSecret },
   };
   if (opts.webhookUrl) config.webhook = { api_key: opts.apiKey, urls: [opts.webhookUrl] };
+  if (opts.redisAddress) config.redis = { address: opts.redisAddress };
   return stringify(config);
 }
 
@@ -200,6 +203,8 @@ export async function startLivekit(opts: {
   apiKey: string;
   apiSecret: string;
   webhookUrl?: string;
+  /** Redis shared with egress, which reaches livekit-server through it alone. */
+  redisAddress?: string;
   /** Every line livekit-server prints. */
   log?: (line: string) => void;
   timeoutMs?: number;
@@ -217,6 +222,7 @@ export async function startLivekit(opts: {
     apiKey: opts.apiKey,
     apiSecret: opts.apiSecret,
     ...(opts.webhookUrl ? { webhookUrl: opts.webhookUrl } : {}),
+    ...(opts.redisAddress ? { redisAddress: opts.redisAddress } : {}),
   });
   const listeners: { [E in keyof LivekitEvents]: Set<(payload: LivekitEvents[E]) => void> } = {
     exit: new Set(),

@@ -24,8 +24,11 @@ export interface MediaWebhookEvent {
   event: string;
   createdAt: Date;
   roomName: string | null;
-  /** `canPublish`: what the participant may do as the media server sees it right now. */
-  participant: { sid: string; identity: string; canPublish: boolean } | null;
+  /**
+   * `canPublish`: what the participant may do as the media server sees it right now.
+   * `recorder`: it is the recorder (LiveKit Egress), which subscribes like a viewer.
+   */
+  participant: { sid: string; identity: string; canPublish: boolean; recorder: boolean } | null;
 }
 
 /** Messages the server sends participants over LiveKit's data channel. */
@@ -255,6 +258,10 @@ export function createMediaService(opts: {
               sid: event.participant.sid,
               identity: event.participant.identity,
               canPublish: event.participant.permission?.canPublish ?? false,
+              // ParticipantInfo.Kind EGRESS (2)
+              recorder:
+                Number(event.participant.kind) === 2 ||
+                event.participant.identity.startsWith('EG_'),
             }
           : null,
       };

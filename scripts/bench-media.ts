@@ -1,40 +1,41 @@
 // npm run bench:media — measures what a resident waits for and what they see, against a real
 // livekit-server on loopback, and writes the figures into BENCHMARKS.md between the
-// <!-- bench:media --> markers:
-//   1. time to first frame (TTFF): opening the watch URL → first decoded frame, ≥20 runs;
+// <!-- bench:media --> markers, one block per part (`--only first-frame,glass-to-glass,capacity,recording`
+// runs and rewrites some of them):
+//   1. time to first frame (TTFF): opening the watch URL → first decoded frame, ≥20 runs, with
+//      a cold cache and as a returning viewer, and the JavaScript requested before that frame;
 //   2. glass-to-glass latency (G2G): a publisher page draws the time into a canvas it
 //      publishes (canvas.captureStream); the viewer reads it back on every decoded frame
 //      (requestVideoFrameCallback), ≥300 frames;
 //   both for our watch page and for a bare livekit-client page with a ready-made token, in
 //   the same run and against the same publisher, so the difference is what the app adds;
-//   3. viewer capacity: synthetic @livekit/rtc-node subscribers join one live room in steps
-//      until sampled subscribers lose frames or fail to join (bounded count and time); CPU of
-//      livekit-server, of the subscribers' process and of the whole machine is recorded.
+//   3. viewer capacity: a Go generator (scripts/bench/subscriber) joins subscribers that count
+//      RTP packets and frames without decoding, in steps, until one loses a packet, falls
+//      behind the publisher or fails to join (bounded count and time); CPU of livekit-server,
+//      of the generator and of the whole machine is recorded;
+//   4. recording: LiveKit Egress CPU per recorded stream, and recordings held at once while a
+//      live viewer's glass-to-glass stays within its goal (scripts/bench/recording.ts).
 // Everything runs on 127.0.0.1 and stops by itself.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { cpus, loadavg, totalmem } from 'node:os';
-import {
-  Room as RtcRoom,
-  RoomEvent as RtcRoomEvent,
-  TrackKind,
-  VideoStream,
-  dispose,
-} from '@livekit/rtc-node';
+import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, PHONE } from '../tests/helpers/browser';
 import { freeLivekitPorts, freePort } from '../tests/setup/ports';
 import { createTestDatabase, startTestLivekit } from '../tests/setup/services';
-import { cpuSeconds, writeBenchmarkSection } from './bench/machine';
+import { lightCapacity } from './bench/light-subscribers';
+import { writeBenchmarkSection } from './bench/machine';
+import { measureRecording } from './bench/recording';
 
 const TTFF_RUNS = Number(process.env.BENCH_TTFF_RUNS ?? 20);
 const G2G_FRAMES = Number(process.env.BENCH_G2G_FRAMES ?? 300);
-const CAPACITY_MAX = Number(process.env.BENCH_CAPACITY_MAX ?? 100);
-const CAPACITY_STEPS = [5, 10, 20, 30, 45, 60, 80, 100].filter((n) => n <= CAPACITY_MAX);
-const CAPACITY_SECONDS = 150;
-/** The canvas publisher's frame rate. */
-const PUBLISHER_FPS = 30;
+const CAPACITY_MAX = Number(process.env.BENCH_CAPACITY_MAX ?? 1000);
+const CAPACITY_STEPS = [10, 50, 100, 150, 200, 300, 400, 600, 800, 1000].filter(
+  (n) => n <= CAPACITY_MAX,
+);
+const CAPACITY_SECONDS = 300;
 const HARD_LIMIT_MS = 12 * 60_000;
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -59,15 +60,6 @@ function percentile(values: number[], p: number): number {
 }
 
 const ms = (v: number) => (Number.isFinite(v) ? `${Math.round(v)} ms` : 'n/a');
-
-/** Whole-machine busy fraction between two /proc/stat readings. */
-function machineTicks(): { busy: number; total: number } {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
-  const nums = line.trim().split(/\s+/).slice(1).map(Number);
-  const idle = (nums[3] ?? 0) + (nums[4] ?? 0);
-  const total = nums.reduce((a, b) => a + b, 0);
-  return { busy: total - idle, total };
-}
 
 // ---------------------------------------------------------------- pages under test
 
@@ -112,6 +104,7 @@ draw();
     simulcast: true,
     videoEncoding: { maxBitrate: 1200000, maxFramerate: 30 },
   });
+  window.__room = room;
   window.__published = true;
 })().catch((e) => { window.__publishError = String(e); });
 </script>`;
@@ -179,6 +172,10 @@ function watch(video) {
   video.requestVideoFrameCallback(onFrame);
 }
 new MutationObserver(() => document.querySelectorAll('video').forEach(watch)).observe(document, { childList: true, subtree: true });
+// when the watch page hydrated (its root layout sets html[data-hydrated])
+new MutationObserver(() => {
+  if (window.__hydratedAt === undefined && document.documentElement.dataset.hydrated) window.__hydratedAt = performance.now();
+}).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-hydrated'] });
 })();`;
 
 // ---------------------------------------------------------------- the app under test
@@ -301,6 +298,8 @@ async function timeline(page: Page): Promise<Record<string, number>> {
       if (kind) at[`${kind}Loaded`] = Math.max(at[`${kind}Loaded`] ?? 0, r.responseEnd);
     }
     if (nav) at.domContentLoaded = nav.domContentLoadedEventEnd;
+    const hydrated = (window as unknown as { __hydratedAt?: number }).__hydratedAt;
+    if (hydrated !== undefined) at.hydrated = hydrated;
     return at;
   });
 }
@@ -323,120 +322,313 @@ async function g2gSamples(page: Page, frames: number): Promise<{ samples: number
   });
 }
 
-async function capacity(opts: {
-  livekitUrl: string;
-  livekitPid: number;
-  token: () => Promise<{ url: string; token: string }>;
-}) {
-  const started = Date.now();
-  const rooms: RtcRoom[] = [];
-  const sampled = new Map<RtcRoom, { frames: number }>();
-  const steps: {
-    viewers: number;
-    joinFailures: number;
-    sampledFps: number[];
-    livekitCpu: number;
-    subscribersCpu: number;
-    machineBusy: number;
-  }[] = [];
-  let stopReason = `reached the bound of ${CAPACITY_STEPS.at(-1)} subscribers`;
-  let baselineFps = 0;
-  let joined = 0;
-  const SAMPLED = 3;
+// ---------------------------------------------------------------- sections
 
-  const join = async (sample: boolean) => {
-    const { url, token } = await opts.token();
-    const room = new RtcRoom();
-    if (sample) {
-      const counter = { frames: 0 };
-      sampled.set(room, counter);
-      room.on(RtcRoomEvent.TrackSubscribed, (track) => {
-        if (track.kind !== TrackKind.KIND_VIDEO) return;
-        void (async () => {
-          // Counted once per capture timestamp, should the track be delivered twice.
-          const recent: bigint[] = [];
-          for await (const event of new VideoStream(track)) {
-            if (recent.includes(event.timestampUs)) continue;
-            recent.push(event.timestampUs);
-            if (recent.length > 64) recent.shift();
-            counter.frames++;
-          }
-        })().catch(() => undefined);
-      });
-    }
-    await room.connect(url, token, { autoSubscribe: true, dynacast: false });
-    rooms.push(room);
-  };
-
-  for (const target of CAPACITY_STEPS) {
-    if ((Date.now() - started) / 1000 > CAPACITY_SECONDS) {
-      stopReason = `stopped at the ${CAPACITY_SECONDS} s time bound`;
-      break;
-    }
-    let joinFailures = 0;
-    while (rooms.length < target) {
-      const batch = Math.min(5, target - rooms.length);
-      const results = await Promise.allSettled(
-        Array.from({ length: batch }, () => join(joined++ < SAMPLED)),
-      );
-      joinFailures += results.filter((r) => r.status === 'rejected').length;
-      if (joinFailures > 0) break;
-    }
-    await new Promise((r) => setTimeout(r, 3000));
-    const before = [...sampled.values()].map((c) => c.frames);
-    const cpu0 = cpuSeconds(opts.livekitPid);
-    const self0 = process.cpuUsage();
-    const m0 = machineTicks();
-    const t0 = performance.now();
-    await new Promise((r) => setTimeout(r, 4000));
-    const seconds = (performance.now() - t0) / 1000;
-    const fps = [...sampled.values()].map((c, i) => (c.frames - (before[i] ?? 0)) / seconds);
-    const selfUsed = process.cpuUsage(self0);
-    const m1 = machineTicks();
-    const step = {
-      viewers: rooms.length,
-      joinFailures,
-      sampledFps: fps.map((f) => Math.round(f * 10) / 10),
-      livekitCpu: Math.round(((cpuSeconds(opts.livekitPid) - cpu0) / seconds) * 100),
-      subscribersCpu: Math.round(((selfUsed.user + selfUsed.system) / 1e6 / seconds) * 100),
-      machineBusy: Math.round(((m1.busy - m0.busy) / Math.max(1, m1.total - m0.total)) * 100),
-    };
-    steps.push(step);
-    log(`  capacity: ${JSON.stringify(step)}`);
-    const minFps = Math.min(...fps);
-    if (baselineFps === 0) baselineFps = minFps;
-    if (joinFailures > 0) {
-      stopReason = `${joinFailures} subscriber(s) failed to join at ${target}`;
-      break;
-    }
-    // More frames than the publisher sends means a backlog drained after a stall.
-    if (Math.max(...fps) > PUBLISHER_FPS * 1.5) {
-      stopReason = `sampled subscribers stalled and then drained a backlog (${Math.max(...fps).toFixed(1)} fps against the publisher's ${PUBLISHER_FPS})`;
-      break;
-    }
-    if (minFps < baselineFps * 0.5) {
-      stopReason = `sampled subscribers fell below half the starting frame rate (${minFps.toFixed(1)} fps)`;
-      break;
-    }
-  }
-  await Promise.allSettled(rooms.map((r) => r.disconnect()));
-  const healthy = steps.filter((s) => {
-    const min = Math.min(...s.sampledFps);
-    const max = Math.max(...s.sampledFps);
-    return s.joinFailures === 0 && min >= baselineFps * 0.5 && max <= PUBLISHER_FPS * 1.5;
-  });
-  return { steps, held: healthy.at(-1)?.viewers ?? 0, baselineFps, stopReason, sampled: SAMPLED };
+/** What every section gets: the app with a live stream on air, and ways to open viewers. */
+interface Bench {
+  host: ReturnType<typeof machine>;
+  app: Awaited<ReturnType<typeof startApp>>;
+  benchUrl: string;
+  /** A fresh phone-sized browser context (cold cache) with the probe, and a page in it. */
+  newViewer: () => Promise<{ context: BrowserContext; page: Page }>;
+  /** Opens our watch page of the live stream. */
+  openApp: (page: Page) => Promise<void>;
+  /** Opens the bare livekit-client page with a token fetched beforehand. */
+  openBare: (page: Page) => Promise<void>;
+  visitorToken: () => Promise<{ url: string; token: string }>;
+  /** Frames the canvas publisher has sent so far on its top simulcast layer. */
+  publisherFrames: () => Promise<number>;
 }
 
-// ---------------------------------------------------------------- report
+/** One measurement: runs against the shared setup and returns its markdown. */
+type Section = (bench: Bench) => Promise<string>;
+
+/** Minutes and load around a section, for its own "measured" line. */
+function measuredLine(loadBefore: number[]): string {
+  const at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
+  return `Measured ${at}; load average before ${load(loadBefore)}, after ${load(loadavg())} (1/5/15 min).`;
+}
+
+const gzipSizes = new Map<string, Promise<{ raw: number; gzip: number }>>();
+/** A script's size as served and gzipped (level 9, as adapter-node precompresses). */
+function gzipSize(url: string): Promise<{ raw: number; gzip: number }> {
+  let size = gzipSizes.get(url);
+  if (!size) {
+    size = fetch(url)
+      .then((r) => r.arrayBuffer())
+      .then((body) => ({
+        raw: body.byteLength,
+        gzip: gzipSync(Buffer.from(body), { level: 9 }).length,
+      }));
+    gzipSizes.set(url, size);
+  }
+  return size;
+}
+
+/** The scripts a page requested before its first frame, with their sizes. */
+async function criticalScripts(page: Page, firstFrameAt: number) {
+  const urls = await page.evaluate(
+    (until) =>
+      (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+        .filter((r) => r.startTime <= until && new URL(r.name).pathname.endsWith('.js'))
+        .map((r) => r.name),
+    firstFrameAt,
+  );
+  const sizes = await Promise.all([...new Set(urls)].map(gzipSize));
+  return {
+    files: sizes.length,
+    raw: sizes.reduce((a, s) => a + s.raw, 0),
+    gzip: sizes.reduce((a, s) => a + s.gzip, 0),
+  };
+}
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+/**
+ * Lets a first visit finish what a resident's long visit would: the load event, and the
+ * service worker (if the page registers one) installed and active.
+ */
+async function settle(page: Page): Promise<void> {
+  await page.waitForLoadState('load');
+  await new Promise((r) => setTimeout(r, 1000));
+  await page.evaluate(async () => {
+    const registration = await navigator.serviceWorker?.getRegistration();
+    if (!registration) return;
+    await Promise.race([navigator.serviceWorker.ready, new Promise((r) => setTimeout(r, 15_000))]);
+  });
+}
+
+/**
+ * Time to first frame: alternating runs of our page with a cold cache, the bare page with a
+ * cold cache, and our page for a returning viewer (the same context's second visit), each
+ * from navigation start to the first decoded frame; and the JavaScript our page requests
+ * before that frame.
+ */
+const firstFrameSection: Section = async (b) => {
+  const loadBefore = loadavg();
+  // One warm-up of each (the first build of the page in the server's caches), not counted.
+  for (const open of [b.openApp, b.openBare]) {
+    const v = await b.newViewer();
+    await open(v.page);
+    await firstFrame(v.page).catch(() => undefined);
+    await v.context.close();
+  }
+
+  const runs = {
+    cold: [] as number[],
+    warm: [] as number[],
+    bare: [] as number[],
+  };
+  const failures = { cold: 0, warm: 0, bare: 0 };
+  const traces = { cold: [] as Record<string, number>[], warm: [] as Record<string, number>[] };
+  const scripts: Awaited<ReturnType<typeof criticalScripts>>[] = [];
+  const paired: { cold: number[]; warm: number[] } = { cold: [], warm: [] };
+
+  const measure = async (
+    kind: keyof typeof runs,
+    page: Page,
+    open: (page: Page) => Promise<void>,
+  ): Promise<number | null> => {
+    await open(page);
+    try {
+      const at = await firstFrame(page);
+      runs[kind].push(at);
+      if (kind !== 'bare') {
+        const trace = await timeline(page);
+        traces[kind].push(trace);
+        if (process.env.BENCH_TRACE) log(`    ${kind} ${JSON.stringify(trace)}`);
+      }
+      if (kind === 'cold') scripts.push(await criticalScripts(page, at));
+      return at;
+    } catch {
+      failures[kind]++;
+      return null;
+    }
+  };
+
+  for (let i = 0; i < TTFF_RUNS; i++) {
+    const cold = await b.newViewer();
+    const coldAt = await measure('cold', cold.page, b.openApp);
+    await cold.context.close();
+
+    const bare = await b.newViewer();
+    const bareAt = await measure('bare', bare.page, b.openBare);
+    await bare.context.close();
+
+    // A returning viewer: a first visit (not counted) in the same context, then the measured one.
+    const returning = await b.newViewer();
+    await b.openApp(returning.page);
+    await firstFrame(returning.page).catch(() => undefined);
+    await settle(returning.page).catch(() => undefined);
+    await returning.page.close();
+    const warmAt = await measure('warm', await returning.context.newPage(), b.openApp);
+    await returning.context.close();
+
+    if (bareAt !== null && coldAt !== null) paired.cold.push(coldAt / bareAt);
+    if (bareAt !== null && warmAt !== null) paired.warm.push(warmAt / bareAt);
+    log(
+      `  ttff run ${i + 1}/${TTFF_RUNS}: app cold ${ms(coldAt ?? NaN)}, bare ${ms(bareAt ?? NaN)}, app returning ${ms(warmAt ?? NaN)}`,
+    );
+  }
+
+  const bareP50 = percentile(runs.bare, 50);
+  const ratio = (values: number[]) => (percentile(values, 50) / bareP50).toFixed(2);
+  const med = (kind: 'cold' | 'warm', key: string) => {
+    const values = traces[kind].map((t) => t[key]).filter((v): v is number => v !== undefined);
+    return Number.isFinite(percentile(values, 50)) ? Math.round(percentile(values, 50)) : 'n/a';
+  };
+  const where = (kind: 'cold' | 'warm') =>
+    `HTML received ${med(kind, 'html')}, last stylesheet ${med(kind, 'cssLoaded')}, DOM interactive ${med(kind, 'interactive')}, last script ${med(kind, 'jsLoaded')}, LiveKit connect starts ${med(kind, 'live:connect')}, connected ${med(kind, 'live:connected')}, first track subscribed ${med(kind, 'live:subscribed')}, first frame ${Math.round(percentile(runs[kind], 50))}, hydrated ${med(kind, 'hydrated')}`;
+  const bareScripts = await gzipSize(`${b.benchUrl}/livekit-client.js`);
+  const js = scripts.sort((x, y) => x.gzip - y.gzip)[Math.floor(scripts.length / 2)];
+  const row = (name: string, kind: keyof typeof runs, goal: string) =>
+    `| ${name} | ${ms(percentile(runs[kind], 50))} | ${ms(percentile(runs[kind], 95))} | ${runs[kind].length}${failures[kind] ? ` (+${failures[kind]} failed)` : ''} | ${kind === 'bare' ? '1' : ratio(runs[kind])} | ${goal} |`;
+
+  return `
+### Time to first frame
+
+${measuredLine(loadBefore)}
+
+| measure | p50 | p95 | runs | p50 ÷ bare p50 | goal |
+| --- | --- | --- | --- | --- | --- |
+${row('our watch page, cold cache (open URL → first decoded frame)', 'cold', '≤ 1.1× bare')}
+${row('our watch page, returning viewer (warm cache)', 'warm', '≤ 0.8× bare')}
+${row('bare livekit-client page, cold cache, ready-made token', 'bare', '—')}
+
+- Each run opens the URL in a fresh phone-sized browser context; the time is \`performance.now()\` at the first \`requestVideoFrameCallback\`, i.e. from navigation start. The runs alternate cold / bare / returning, ${TTFF_RUNS} rounds. A returning viewer's context first visits the page once (until its first frame, its load event and its service worker, if any, are done), then the second visit is measured. The bare page gets its token before it opens. Median of the per-round ratios: cold ${percentile(paired.cold, 50).toFixed(2)}×, returning ${percentile(paired.warm, 50).toFixed(2)}× the bare page of the same round.
+- JavaScript requested before the first frame (median run, gzip level 9 as served): our page ${js ? `${js.files} files, **${kib(js.gzip)}** (${kib(js.raw)} uncompressed)` : 'n/a'}; the bare page 1 file, ${kib(bareScripts.gzip)} (${kib(bareScripts.raw)}, livekit-client's UMD build).
+- Where our page's time goes (medians, ms from navigation start). Cold: ${where('cold')}. Returning: ${where('warm')}.
+`;
+};
+
+/** Glass-to-glass latency on our page and on the bare page, one viewer each. */
+const glassToGlassSection: Section = async (b) => {
+  const loadBefore = loadavg();
+  const g2g: Record<'app' | 'bare', { samples: number[]; bad: number }> = {
+    app: { samples: [], bad: 0 },
+    bare: { samples: [], bad: 0 },
+  };
+  for (const [kind, open] of [
+    ['app', b.openApp],
+    ['bare', b.openBare],
+  ] as const) {
+    const v = await b.newViewer();
+    await open(v.page);
+    await firstFrame(v.page);
+    await new Promise((r) => setTimeout(r, 2000)); // past the first keyframe's ramp-up
+    g2g[kind] = await g2gSamples(v.page, G2G_FRAMES);
+    await v.context.close();
+    log(
+      `  g2g ${kind}: p50 ${ms(percentile(g2g[kind].samples, 50))}, p95 ${ms(percentile(g2g[kind].samples, 95))} over ${g2g[kind].samples.length} frames`,
+    );
+  }
+  const row = (name: string, values: number[], goal: string) =>
+    `| ${name} | ${ms(percentile(values, 50))} | ${ms(percentile(values, 95))} | ${values.length} | ${goal} |`;
+  return `
+### Glass-to-glass latency
+
+${measuredLine(loadBefore)}
+
+| measure | p50 | p95 | frames | goal |
+| --- | --- | --- | --- | --- |
+${row('our watch page', g2g.app.samples, 'p95 ≤ 200 ms')}
+${row('bare livekit-client page', g2g.bare.samples, '—')}
+
+- A canvas publisher draws the wall-clock millisecond as a 40-block code at 30 fps and publishes it with \`canvas.captureStream(30)\` (simulcast, VP8); the viewer decodes the code on each frame at \`expectedDisplayTime\`. Publisher and viewers run in one Chromium on one clock. Unreadable frames: app ${g2g.app.bad}, bare ${g2g.bare.bad}.
+`;
+};
+
+/** How many subscribers livekit-server holds on this machine, with a generator that does not decode. */
+const capacitySection: Section = async (b) => {
+  const loadBefore = loadavg();
+  const pid = b.app.livekit.process.pid;
+  if (pid === undefined) throw new Error('livekit-server has no pid');
+  const cap = await lightCapacity({
+    livekitUrl: b.app.livekit.url,
+    livekitPid: pid,
+    token: async () => (await b.visitorToken()).token,
+    publisherFrames: b.publisherFrames,
+    steps: CAPACITY_STEPS,
+    secondsBound: CAPACITY_SECONDS,
+    log,
+  });
+  const peak = Math.max(...cap.steps.map((x) => x.livekitCpu));
+  return `
+### Viewer capacity
+
+${measuredLine(loadBefore)}
+
+- A Go load generator (\`scripts/bench/subscriber\`, LiveKit's server-sdk-go) joins subscribers with visitor tokens from our API in steps and counts every RTP packet and frame it receives, without decoding. A step holds when every subscriber joined, got video, lost no packet, and the slowest one received at least 90% of the frames the publisher sent in the same 6 s.
+- **Held ${cap.held} subscribers** with livekit-server at ${cap.steps.find((s) => s.subscribers === cap.held)?.livekitCpu ?? '?'}% of one core: about **${cap.perCore ?? '?'} subscribers per core** (LiveKit publishes about 3,000 subscribers on 16 cores, ~190 per core). Stopped because ${cap.stopReason}. livekit-server peaked at ${peak}% of one core of ${cap.cores}; the generator used about as much again, and the publisher's Chromium shares the same cores.
+
+| subscribers | join failures | publisher fps | slowest / median subscriber fps | packets lost | livekit-server CPU (% of one core) | generator CPU | machine busy |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+${cap.steps.map((s) => `| ${s.subscribers} | ${s.joinFailures} | ${s.publisherFps} | ${s.fpsMin} / ${s.fpsMedian} | ${s.lost} | ${s.livekitCpu}% | ${s.generatorCpu}% | ${s.machineBusy}% |`).join('\n')}
+`;
+};
+
+/** What recording a live stream costs: CPU per recorded stream, and how many at once. */
+const recordingSection: Section = async () => (await measureRecording({ log })).markdown;
+
+/** The sections, in the order they run and appear; `--only a,b` runs some of them. */
+const SECTIONS = {
+  'first-frame': firstFrameSection,
+  'glass-to-glass': glassToGlassSection,
+  capacity: capacitySection,
+  recording: recordingSection,
+} satisfies Record<string, Section>;
+type SectionName = keyof typeof SECTIONS;
+
+function chosenSections(argv: string[]): SectionName[] {
+  const all = Object.keys(SECTIONS) as SectionName[];
+  const i = argv.indexOf('--only');
+  if (i < 0) return all;
+  const wanted = (argv[i + 1] ?? '').split(',').filter(Boolean);
+  const unknown = wanted.filter((w) => !all.includes(w as SectionName));
+  if (wanted.length === 0 || unknown.length > 0) {
+    throw new Error(`--only takes a comma-separated list of: ${all.join(', ')}`);
+  }
+  return all.filter((name) => wanted.includes(name));
+}
+
+/** A section's block inside the media section of BENCHMARKS.md, so one can be rewritten alone. */
+const sectionMarker = (name: SectionName) => `media-${name}`;
+
+function writeReport(host: ReturnType<typeof machine>, done: Map<SectionName, string>): void {
+  const all = Object.keys(SECTIONS) as SectionName[];
+  if (done.size === all.length) {
+    const header = `
+## Media: time to first frame, glass-to-glass latency, viewer capacity (\`npm run bench:media\`)
+
+On ${host.nproc}× ${host.model}, ${host.ramGiB} GiB RAM; livekit-server ${'v1.13.5'} on loopback, Debian Chromium headless (fake devices), one process each for the app and livekit-server.${process.env.BENCH_SHARED ? ' **Shared machine: other work ran on the same CPUs during this run, so the figures are pessimistic and noisy.**' : ' The load average includes the run itself (Chromium, livekit-server, the app and the subscribers share the cores).'} Each part below can be rerun alone: \`npm run bench:media -- --only ${all.join(',')}\`.
+`;
+    const blocks = all.map(
+      (name) =>
+        `<!-- bench:${sectionMarker(name)} -->\n${done.get(name)?.trim()}\n<!-- /bench:${sectionMarker(name)} -->`,
+    );
+    writeBenchmarkSection('media', [header.trim(), ...blocks].join('\n\n'));
+    return;
+  }
+  const text = existsSync('BENCHMARKS.md') ? readFileSync('BENCHMARKS.md', 'utf8') : '';
+  for (const [name, md] of done) {
+    if (text.includes(`<!-- bench:${sectionMarker(name)} -->`)) {
+      writeBenchmarkSection(sectionMarker(name), md);
+    } else {
+      log(`  (BENCHMARKS.md has no ${name} block yet: run the whole bench once to write it)`);
+    }
+  }
+}
 
 // ---------------------------------------------------------------- main
 
 async function main() {
-  const loadBefore = loadavg();
+  const sections = chosenSections(process.argv.slice(2));
   const host = machine();
   log(
-    `bench:media on ${host.nproc}× ${host.model}, ${host.ramGiB} GiB; load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
+    `bench:media (${sections.join(', ')}) on ${host.nproc}× ${host.model}, ${host.ramGiB} GiB; load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
   );
   const app = await startApp();
   const bench: Server = createServer((req, res) => {
@@ -483,12 +675,13 @@ async function main() {
       return { url: field(answer, 'url'), token: field(answer, 'token') };
     };
 
-    browser = await chromium.launch({
+    const launched = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
       args: CHROMIUM_ARGS,
     });
-    const publisherContext = await browser.newContext();
+    browser = launched;
+    const publisherContext = await launched.newContext();
     const publisher = await publisherContext.newPage();
     await publisher.goto(
       `${benchUrl}/publisher#url=${encodeURIComponent(field(hostToken, 'url'))}&token=${field(hostToken, 'token')}`,
@@ -501,119 +694,60 @@ async function main() {
     log('  publisher is live');
     await new Promise((r) => setTimeout(r, 2000));
 
-    const newViewer = async (): Promise<{ context: BrowserContext; page: Page }> => {
-      if (!browser) throw new Error('no browser');
-      const context = await browser.newContext(PHONE);
-      await context.addInitScript(VIEWER_PROBE);
-      return { context, page: await context.newPage() };
-    };
-    const openApp = (page: Page) =>
-      page.goto(`${app.baseUrl}/live/${streamId}`, { waitUntil: 'commit' });
-    const openBare = async (page: Page) => {
-      const t = await visitorToken(); // ready-made: fetched before the page opens
-      await page.goto(`${benchUrl}/viewer#url=${encodeURIComponent(t.url)}&token=${t.token}`, {
-        waitUntil: 'commit',
-      });
-    };
-
-    // One warm-up of each (the first build of the page in the server's caches), not counted.
-    for (const open of [openApp, openBare]) {
-      const v = await newViewer();
-      await open(v.page);
-      await firstFrame(v.page).catch(() => undefined);
-      await v.context.close();
-    }
-
-    const ttff = { app: [] as number[], bare: [] as number[], failures: { app: 0, bare: 0 } };
-    const traces: Record<string, number>[] = [];
-    for (let i = 0; i < TTFF_RUNS; i++) {
-      for (const [kind, open] of [
-        ['app', openApp],
-        ['bare', openBare],
-      ] as const) {
-        const v = await newViewer();
-        await open(v.page);
-        try {
-          ttff[kind].push(await firstFrame(v.page));
-          if (kind === 'app') {
-            const at = await timeline(v.page);
-            traces.push(at);
-            if (process.env.BENCH_TRACE) log(`    ${JSON.stringify(at)}`);
+    const setup: Bench = {
+      host,
+      app,
+      benchUrl,
+      visitorToken,
+      publisherFrames: () =>
+        publisher.evaluate(async () => {
+          interface Sender {
+            framesSent?: number;
           }
-        } catch {
-          ttff.failures[kind]++;
-        }
-        await v.context.close();
-      }
-      log(
-        `  ttff run ${i + 1}/${TTFF_RUNS}: app ${ms(ttff.app.at(-1) ?? NaN)}, bare ${ms(ttff.bare.at(-1) ?? NaN)}`,
-      );
-    }
-
-    const g2g: Record<'app' | 'bare', { samples: number[]; bad: number }> = {
-      app: { samples: [], bad: 0 },
-      bare: { samples: [], bad: 0 },
+          const room = (
+            window as unknown as {
+              __room: {
+                localParticipant: {
+                  videoTrackPublications: Map<
+                    string,
+                    { track?: { getSenderStats(): Promise<Sender[]> } }
+                  >;
+                };
+              };
+            }
+          ).__room;
+          const [publication] = room.localParticipant.videoTrackPublications.values();
+          const layers = (await publication?.track?.getSenderStats()) ?? [];
+          return Math.max(0, ...layers.map((l) => l.framesSent ?? 0));
+        }),
+      newViewer: async () => {
+        const context = await launched.newContext(PHONE);
+        await context.addInitScript(VIEWER_PROBE);
+        return { context, page: await context.newPage() };
+      },
+      openApp: async (page) => {
+        await page.goto(`${app.baseUrl}/live/${streamId}`, { waitUntil: 'commit' });
+      },
+      openBare: async (page) => {
+        const t = await visitorToken(); // ready-made: fetched before the page opens
+        await page.goto(`${benchUrl}/viewer#url=${encodeURIComponent(t.url)}&token=${t.token}`, {
+          waitUntil: 'commit',
+        });
+      },
     };
-    for (const [kind, open] of [
-      ['app', openApp],
-      ['bare', openBare],
-    ] as const) {
-      const v = await newViewer();
-      await open(v.page);
-      await firstFrame(v.page);
-      await new Promise((r) => setTimeout(r, 2000)); // past the first keyframe's ramp-up
-      g2g[kind] = await g2gSamples(v.page, G2G_FRAMES);
-      await v.context.close();
-      log(
-        `  g2g ${kind}: p50 ${ms(percentile(g2g[kind].samples, 50))}, p95 ${ms(percentile(g2g[kind].samples, 95))} over ${g2g[kind].samples.length} frames`,
-      );
+
+    const done = new Map<SectionName, string>();
+    for (const name of sections) {
+      log(`  ${name}`);
+      done.set(name, await SECTIONS[name](setup));
     }
-
-    const pid = app.livekit.process.pid;
-    if (pid === undefined) throw new Error('livekit-server has no pid');
-    const cap = await capacity({
-      livekitUrl: app.livekit.url,
-      livekitPid: pid,
-      token: visitorToken,
-    });
-
-    const med = (key: string) => {
-      const values = traces.map((t) => t[key]).filter((v): v is number => v !== undefined);
-      return Number.isFinite(percentile(values, 50)) ? Math.round(percentile(values, 50)) : 'n/a';
-    };
-    const loadAfter = loadavg();
-    const row = (name: string, values: number[], goal: string, failures = 0) =>
-      `| ${name} | ${ms(percentile(values, 50))} | ${ms(percentile(values, 95))} | ${values.length}${failures ? ` (+${failures} failed)` : ''} | ${goal} |`;
-    const md = `
-## Media: time to first frame, glass-to-glass latency, viewer capacity (\`npm run bench:media\`)
-
-Measured ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} on ${host.nproc}× ${host.model}, ${host.ramGiB} GiB RAM; livekit-server ${'v1.13.5'} on loopback, Debian Chromium headless (fake devices), one process each for the app and livekit-server.
-Load average before ${loadBefore.map((l) => l.toFixed(2)).join(' / ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' / ')} (1/5/15 min).${process.env.BENCH_SHARED ? ' **Shared machine: other work ran on the same CPUs during this run, so the figures are pessimistic and noisy.**' : ' Nothing else ran during the run; the load average includes the run itself (Chromium, livekit-server, the app and the subscribers share the 2 cores).'}
-
-| measure | p50 | p95 | samples | goal |
-| --- | --- | --- | --- | --- |
-${row('TTFF, our watch page (open URL → first decoded frame)', ttff.app, 'p50 ≤ 1000 ms', ttff.failures.app)}
-${row('TTFF, bare livekit-client page, ready-made token', ttff.bare, '—', ttff.failures.bare)}
-${row('Glass-to-glass, our watch page', g2g.app.samples, 'p95 ≤ 200 ms')}
-${row('Glass-to-glass, bare livekit-client page', g2g.bare.samples, '—')}
-
-- TTFF: each run is a fresh phone-sized browser context (cold cache) opening the URL; the time is \`performance.now()\` at the first \`requestVideoFrameCallback\`, i.e. from navigation start. Runs alternate app / bare. The bare page gets its token before it opens, so the difference (${ms(percentile(ttff.app, 50) - percentile(ttff.bare, 50))} at p50) is what our page adds: the server render (which also fetches the token), loading the SvelteKit bundle and hydration.
-- Where our page's time goes (medians over the app runs, ms from navigation start): HTML received ${med('html')}, DOM interactive ${med('interactive')}, LiveKit connect starts (token already in the page) ${med('live:connect')}, first track subscribed ${med('live:subscribed')}, first frame ${Math.round(percentile(ttff.app, 50))}. Between the HTML and the connect the browser loads, compiles and hydrates the page's JavaScript (SvelteKit, livekit-client, the realtime and commerce overlays) on a CPU shared with everything else in this run.
-- Glass-to-glass: a canvas publisher draws the wall-clock millisecond as a 40-block code at 30 fps and publishes it with \`canvas.captureStream(30)\` (simulcast, VP8); the viewer decodes the code on each frame at \`expectedDisplayTime\`. Publisher and viewers run in one Chromium on one clock. Unreadable frames: app ${g2g.app.bad}, bare ${g2g.bare.bad}.
-- Viewer capacity: @livekit/rtc-node subscribers (visitor tokens from our API) join the same live room in steps; ${cap.sampled} of them decode video to measure the frame rate, the rest subscribe without a sink. **Held ${cap.held} viewers** (largest step where all joined and sampled subscribers kept between half the starting ${cap.baselineFps.toFixed(1)} fps and 1.5× the publisher's ${PUBLISHER_FPS} fps; above that they are draining a backlog after a stall); stopped because ${cap.stopReason}. On one machine the synthetic subscribers, the publisher's Chromium and livekit-server share the same ${host.nproc} CPUs, so this is a floor for the SFU, not its ceiling: livekit-server itself never used more than ${Math.max(...cap.steps.map((x) => x.livekitCpu))}% of one core; what gave out first was this machine running the subscribers' own WebRTC stacks.
-
-| subscribers | join failures | sampled fps | livekit-server CPU (% of one core) | subscribers' process CPU | machine busy |
-| --- | --- | --- | --- | --- | --- |
-${cap.steps.map((s) => `| ${s.viewers} | ${s.joinFailures} | ${s.sampledFps.join(' / ')} | ${s.livekitCpu}% | ${s.subscribersCpu}% | ${s.machineBusy}% |`).join('\n')}
-`;
-    writeBenchmarkSection('media', md);
-    log(md);
+    writeReport(host, done);
+    log([...done.values()].join('\n'));
     await publisherContext.close();
   } finally {
     await browser?.close().catch(() => undefined);
     bench.close();
     await app.stop();
-    await dispose().catch(() => undefined);
   }
 }
 

@@ -7,7 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase } from '../tests/setup/services';
 import { freePort } from '../tests/setup/ports';
-import { cpuSeconds, machineLine, percentile, writeBenchmarkSection } from './bench/machine';
+import {
+  appLaunch,
+  machineLine,
+  percentile,
+  treeCpuSeconds,
+  writeBenchmarkSection,
+} from './bench/machine';
 
 const LEVELS = (process.env.BENCH_VIEWERS ?? '500,1000,2000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
@@ -18,6 +24,8 @@ const SHARDS = Number(process.env.BENCH_SHARDS ?? 2);
 
 interface LoadResult {
   mode: string;
+  /** app processes behind the port (socket.io runs) */
+  processes?: number;
   viewers: number;
   sent: number;
   errors: number;
@@ -37,11 +45,14 @@ interface LoadResult {
   orderPostP99?: number;
 }
 
+/** Resolves once the child has printed a line matching `pattern` `times` times. */
 function waitForLine(
   child: ChildProcess,
   pattern: RegExp,
   timeoutMs: number,
-): Promise<RegExpExecArray> {
+  times = 1,
+): Promise<void> {
+  const every = new RegExp(pattern.source, 'g');
   return new Promise((resolve, reject) => {
     let buffer = '';
     const timer = setTimeout(
@@ -50,10 +61,9 @@ function waitForLine(
     );
     child.stdout?.on('data', (d: Buffer) => {
       buffer += d.toString();
-      const m = pattern.exec(buffer);
-      if (m) {
+      if ((buffer.match(every) ?? []).length >= times) {
         clearTimeout(timer);
-        resolve(m);
+        resolve();
       }
     });
   });
@@ -100,12 +110,13 @@ async function runLoad(
           if (ready === shards) resolve();
         }
         if (k === 0 && text.includes('MARK start')) {
-          cpuStart = cpuSeconds(serverPid);
+          cpuStart = treeCpuSeconds(serverPid);
           wallStart = performance.now();
         }
         if (k === 0 && text.includes('MARK end')) {
           cpuPercent =
-            ((cpuSeconds(serverPid) - cpuStart) / ((performance.now() - wallStart) / 1000)) * 100;
+            ((treeCpuSeconds(serverPid) - cpuStart) / ((performance.now() - wallStart) / 1000)) *
+            100;
         }
       });
     });
@@ -143,17 +154,21 @@ async function runLoad(
   };
 }
 
-async function main() {
-  const machine = machineLine();
+/**
+ * The app (one process, or `processes` behind one port with Node's cluster sharing Redis)
+ * under each number of viewers in `levels`.
+ */
+async function runOurs(processes: number, levels: number[]): Promise<LoadResult[]> {
   const database = await createTestDatabase('benchrt');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // BENCH_PROFILE=<dir> writes the server's V8 CPU profile there (open it in Chrome DevTools).
   const profile = process.env.BENCH_PROFILE;
   const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
-  const server = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], {
+  const app = appLaunch(processes);
+  const server = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', app.entry], {
     env: {
-      ...process.env,
+      ...app.env,
       NODE_ENV: 'test',
       API_ONLY: '1',
       HOST: '127.0.0.1',
@@ -169,7 +184,7 @@ async function main() {
   });
   const results: LoadResult[] = [];
   try {
-    await waitForLine(server, /Linli Live is up/, 60_000);
+    await waitForLine(server, /Linli Live is up/, 60_000, processes);
     const shop = (await (await fetch(`${url}/api/shops/wangji-fruit`)).json()) as {
       shop: { id: string };
       streams: { id: string }[];
@@ -203,7 +218,7 @@ async function main() {
     const offerId = ((await offer.json()) as { offer: { id: string } }).offer.id;
 
     // viewers, then 200 buyers, then the commenters (from the end)
-    const needed = Math.max(...LEVELS) + 200 + RATE * 3;
+    const needed = Math.max(...levels) + 200 + RATE * 3;
     const cookies: string[] = [];
     for (let i = 0; i < needed; i += 25) {
       const batch = await Promise.all(
@@ -222,7 +237,7 @@ async function main() {
     writeFileSync(cookiesFile, cookies.join('\n'));
     process.stdout.write(`${cookies.length} guest sessions ready\n`);
 
-    for (const viewers of LEVELS) {
+    for (const viewers of levels) {
       const r = await runLoad(
         {
           mode: 'socketio',
@@ -237,15 +252,26 @@ async function main() {
         },
         server.pid!,
       );
-      results.push(r);
+      results.push({ ...r, processes });
       process.stdout.write(
-        `socket.io ${viewers}: p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, CPU ${r.cpuPercent?.toFixed(0)}%, order events ${r.orderEvents} (p99 ${r.orderEventP99?.toFixed(0)} ms)\n`,
+        `socket.io ×${processes} ${viewers}: p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, CPU ${r.cpuPercent?.toFixed(0)}%, order events ${r.orderEvents} (p99 ${r.orderEventP99?.toFixed(0)} ms)\n`,
       );
     }
   } finally {
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
     await database.drop();
+  }
+  return results;
+}
+
+async function main() {
+  const machine = machineLine();
+  // the scale-out run: two processes at the largest level
+  const counts = (process.env.BENCH_PROCESSES ?? '1,2').split(',').map(Number);
+  const results: LoadResult[] = [];
+  for (const n of counts) {
+    results.push(...(await runOurs(n, n === 1 ? LEVELS : [Math.max(...LEVELS)])));
   }
 
   const wsPort = await freePort();
@@ -283,8 +309,13 @@ async function main() {
   }
 
   const row = (r: LoadResult) =>
-    `| ${r.mode === 'socketio' ? 'Linli (socket.io)' : 'bare ws broadcast'} | ${r.viewers} | ${r.sent} | ${((100 * r.received) / r.expected).toFixed(2)}% | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.cpuPercent?.toFixed(0) ?? '?'}% | ${r.errors} |`;
-  const ours = results.filter((r) => r.mode === 'socketio');
+    `| ${r.mode === 'socketio' ? `Linli (socket.io)${(r.processes ?? 1) > 1 ? `, ${r.processes} processes` : ''}` : 'bare ws broadcast'} | ${r.viewers} | ${r.sent} | ${((100 * r.received) / r.expected).toFixed(2)}% | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.cpuPercent?.toFixed(0) ?? '?'}% | ${r.errors} |`;
+  const ours = results.filter((r) => r.mode === 'socketio' && (r.processes ?? 1) === 1);
+  const scaled = results.filter((r) => r.mode === 'socketio' && (r.processes ?? 1) > 1);
+  const scaleLines = scaled.map((r) => {
+    const one = ours.find((o) => o.viewers === r.viewers);
+    return `- ${r.processes} processes at ${r.viewers} viewers: p99 ${r.p99.toFixed(1)} ms${one ? ` (one process: ${one.p99.toFixed(1)} ms)` : ''}, CPU ${r.cpuPercent?.toFixed(0)}% across the processes${one ? ` (one: ${one.cpuPercent?.toFixed(0)}%)` : ''}, ${((100 * r.received) / r.expected).toFixed(2)}% delivered.`;
+  });
   const bare = results.filter((r) => r.mode === 'ws');
   const ratios = ours
     .map((o) => {
@@ -313,7 +344,15 @@ Order events at the same time (${ORDER_RATE} orders/s placed over HTTP by other 
 ${ours.map((r) => `| ${r.viewers} | ${r.ordersPlaced} | ${r.orderErrors} | ${r.orderEvents} | ${r.orderEventP50?.toFixed(0)} | ${r.orderEventP99?.toFixed(0)} | ${r.orderPostP50?.toFixed(0)} | ${r.orderPostP99?.toFixed(0)} |`).join('\n')}
 
 Ratio ours / bare (comments): ${ratios}.
-Goal: p99 ≤ 150 ms at 2,000 viewers and 10 comments/s — ${at2000 ? (at2000.p99 <= 150 ? `met (${at2000.p99.toFixed(1)} ms)` : `missed (${at2000.p99.toFixed(1)} ms)`) : 'not measured'}. The load generator shares the machine's 2 cores with the server, so every figure includes its cost; “comments sent” below ${RATE * SECONDS} means the sender's own process fell behind.`;
+Goal: p99 ≤ 150 ms at 2,000 viewers and 10 comments/s — ${at2000 ? (at2000.p99 <= 150 ? `met (${at2000.p99.toFixed(1)} ms)` : `missed (${at2000.p99.toFixed(1)} ms)`) : 'not measured'}. The load generator shares the machine's 2 cores with the server, so every figure includes its cost; “comments sent” below ${RATE * SECONDS} means the sender's own process fell behind.${
+    scaleLines.length
+      ? `
+
+Scale-out: the app as ${scaled[0]!.processes} processes behind one port (Node's cluster, \`scripts/bench/cluster.ts\`), sharing rooms through the Redis streams adapter; viewers spread over the processes in turn, every comment reaches every viewer through Redis:
+${scaleLines.join('\n')}
+On 2 cores the processes, PostgreSQL, Redis and the load generator share the same CPUs; the figures show what a second process costs or gains here, not on a bigger box.`
+      : ''
+  }`;
   writeBenchmarkSection('realtime', markdown);
   process.stdout.write(`\n${markdown}\n`);
   process.exit(0);

@@ -1,10 +1,13 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import { except } from 'hono/combine';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import { resolve } from 'node:path';
 import { isDatabaseUnavailable } from '../db/database';
+import { createRecorder } from '../media/recorder';
 import type { AppDeps, AppEnv } from './context';
 import { AppError } from './errors';
 import { jsonBodiesOnly, sameOriginOnly } from './middleware/edge';
@@ -15,6 +18,7 @@ import { docsRoutes } from './routes/docs/docs.routes';
 import { healthRoutes } from './routes/health/health.routes';
 import { inviteRoutes } from './routes/invites/invites.routes';
 import { leaderMeRoutes } from './routes/leader/me.routes';
+import { leaderTrustRoutes } from './routes/leader/trust.routes';
 import { livekitWebhookRoutes } from './routes/livekit/webhook.routes';
 import { meRoutes } from './routes/me/me.routes';
 import { orderRoutes } from './routes/orders';
@@ -23,6 +27,7 @@ import { shortLinkRoutes } from './routes/s/short-links.routes';
 import { shopRoutes } from './routes/shops';
 import { streamRoutes } from './routes/streams';
 import { exceptImageUpload, uploadRoutes } from './routes/uploads/uploads.routes';
+import { useRecorder } from './services/recording.service';
 
 /** Seconds a client is told to wait before retrying when the database is unreachable. */
 export const RETRY_AFTER_SECONDS = 2;
@@ -61,6 +66,16 @@ function fromHttpException(err: HTTPException): AppError {
 /** The whole HTTP API, mounted under /api. Builds no server: tests call app.request(). */
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>();
+  // every stream is recorded (issue 10) by the egress beside its livekit-server
+  useRecorder(
+    deps.media,
+    createRecorder({
+      url: deps.config.LIVEKIT_URL ?? `ws://127.0.0.1:${deps.config.LIVEKIT_PORT}`,
+      apiKey: deps.config.LIVEKIT_API_KEY,
+      apiSecret: deps.config.LIVEKIT_API_SECRET,
+      directory: resolve(deps.config.DATA_DIR, 'recordings'),
+    }),
+  );
 
   app.use('*', async (c, next) => {
     c.set('deps', deps);
@@ -119,6 +134,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/api/shops', shopRoutes());
   app.route('/api/docs', docsRoutes());
   app.route('/api/leader', leaderMeRoutes());
+  app.route('/api/leader', leaderTrustRoutes());
   app.route('/api/invites', inviteRoutes());
   app.route('/api/referrals', referralClickRoutes());
   app.route('/s', shortLinkRoutes());
@@ -141,7 +157,18 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     c.json(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}.`).toBody(), 404),
   );
 
-  app.onError((err, c) => {
+  app.onError(renderError(deps.logger));
+
+  return app;
+}
+
+/**
+ * The one error handler: known errors as {error:{code,message}} with their status; a database
+ * that does not answer as 503 with Retry-After; anything else logged with its request id and
+ * answered as a generic 500.
+ */
+function renderError(logger: AppDeps['logger']): ErrorHandler<AppEnv> {
+  return (err, c) => {
     const known =
       err instanceof AppError ? err : err instanceof HTTPException ? fromHttpException(err) : null;
     if (known && known.code !== 'internal') return c.json(known.toBody(), known.status);
@@ -149,7 +176,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     if (isDatabaseUnavailable(err)) {
       // A blip (restart, failover, terminated connection): nothing was half-done, since
       // every change is one transaction; clients retry, orders with their Idempotency-Key.
-      deps.logger.warn(
+      logger.warn(
         { err, requestId: id, method: c.req.method, path: c.req.path },
         'database unavailable',
       );
@@ -162,15 +189,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
         503,
       );
     }
-    deps.logger.error(
-      { err, requestId: id, method: c.req.method, path: c.req.path },
-      'unhandled error',
-    );
+    logger.error({ err, requestId: id, method: c.req.method, path: c.req.path }, 'unhandled error');
     return c.json(
       { error: { code: 'internal', message: `Something went wrong on our side (request ${id}).` } },
       500,
     );
-  });
-
-  return app;
+  };
 }

@@ -71,6 +71,22 @@ const configSchema = z
     GUESTS_PER_DEVICE_PER_HOUR: z.coerce.number().int().min(1).default(5),
     /** Order attempts per account per minute (a person taps a few times; a script many more). */
     ORDERS_PER_BUYER_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+    /** How long a unit returned to a sold-out offer is held for the first in its waitlist. */
+    WAITLIST_HOLD_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 3600)
+      .default(600),
+    /**
+     * Outgoing mail for notices (smtp://user:pass@host:port or smtps://…). Unset: notices stay
+     * in the app (the bell) alone.
+     */
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+      .optional(),
+    MAIL_FROM: z.string().min(3).default('邻里直播 <no-reply@linli.local>'),
     SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   })
   .superRefine((env, ctx) => {

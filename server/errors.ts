@@ -19,10 +19,16 @@ export const errorStatus = {
   sold_out: 409,
   limit_exceeded: 409,
   offer_closed: 409,
+  /** the stream's sale is over: its saleEndsAt has passed (or it ended before sales outlived it) */
+  sale_closed: 409,
   /** a "+1" in the chat while no offer is pinned (接龙) */
   no_pinned_offer: 409,
   /** a "+1" from someone without an earlier order here: the order sheet asks phone and pickup */
   needs_details: 409,
+  /** joining the waitlist of an offer that still has units: order them instead */
+  in_stock: 409,
+  /** confirming a waitlist unit that is not (or no longer) held for this resident */
+  no_reservation: 409,
   /** the stream has ended: nothing about it can change any more */
   stream_ended: 409,
   /** the stream is live: only its title can still change */
@@ -45,6 +51,12 @@ export const errorStatus = {
   quota_exceeded: 403,
   /** a members-only stream: only the shop's members (and its owner and staff) may watch */
   members_only: 403,
+  /** a rating is for an order that was picked up */
+  not_picked_up: 409,
+  /** a rating can change only within RATING_EDIT_DAYS of its first version */
+  rating_locked: 409,
+  /** the owner answers a rating once */
+  already_replied: 409,
   invite_expired: 410,
   /** the owner withdrew the invitation */
   invite_revoked: 410,

@@ -9,6 +9,12 @@ import { findUserByEmail } from '../db/repositories/user.repository';
 import { migrateToLatest } from '../db/migrate';
 import { createMediaService } from '../media/media.service';
 import { ensureLivekitBinary, startLivekit, type RunningLivekit } from '../media/livekit-process';
+import {
+  ensureEgressBinary,
+  startEgress,
+  startMediaRedis,
+  type RunningProcess,
+} from '../media/egress-process';
 import { createApp } from './app';
 import { reopenLiveRooms } from './services/stream.service';
 import { createRealtimeBus } from './realtime/bus';
@@ -85,6 +91,7 @@ async function startEmbeddedLivekit(
   config: Config,
   logger: Logger,
   onBack: (downSince: Date) => void,
+  redisAddress: string | undefined,
 ): Promise<RunningLivekit> {
   const binary = ensureLivekitBinary({ log: (line) => logger.info(line) });
   const port = config.LIVEKIT_PORT;
@@ -94,6 +101,7 @@ async function startEmbeddedLivekit(
     apiKey: config.LIVEKIT_API_KEY,
     apiSecret: config.LIVEKIT_API_SECRET,
     webhookUrl: `http://127.0.0.1:${config.PORT}/api/livekit/webhook`,
+    ...(redisAddress ? { redisAddress } : {}),
     log: (line) => logger.debug({ livekit: line }),
   });
   running.on('exit', ({ code, signal, tail }) =>
@@ -196,6 +204,48 @@ async function printBanner(
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+/**
+ * The recorder beside the embedded livekit-server (issue 10): a private Redis on
+ * LIVEKIT_PORT + 3 that only they share, then LiveKit Egress (health on LIVEKIT_PORT + 4)
+ * once livekit-server is up. Without them streams still go live; their recordings are then
+ * marked failed, and this says why.
+ */
+function embeddedRecorder(config: Config, logger: Logger) {
+  const parts: RunningProcess[] = [];
+  return {
+    async redis(): Promise<string | undefined> {
+      try {
+        const redis = await startMediaRedis(config.LIVEKIT_PORT + 3);
+        parts.push(redis);
+        return redis.address;
+      } catch (err) {
+        logger.warn({ err }, 'no Redis for the recorder: streams will not be recorded');
+        return undefined;
+      }
+    },
+    async egress(livekitUrl: string, redisAddress: string): Promise<void> {
+      try {
+        const egress = await startEgress({
+          binary: ensureEgressBinary({ log: (line) => logger.info(line) }),
+          configDir: resolve(config.DATA_DIR, 'egress'),
+          apiKey: config.LIVEKIT_API_KEY,
+          apiSecret: config.LIVEKIT_API_SECRET,
+          wsUrl: livekitUrl,
+          redisAddress,
+          healthPort: config.LIVEKIT_PORT + 4,
+          log: (line) => logger.debug({ egress: line }),
+        });
+        parts.push(egress);
+      } catch (err) {
+        logger.warn({ err }, 'LiveKit Egress did not start: streams will not be recorded');
+      }
+    },
+    async stop(): Promise<void> {
+      for (const part of parts.reverse()) await part.stop();
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config);
@@ -203,13 +253,21 @@ async function main(): Promise<void> {
   const database = await openMigratedDatabase(config, logger);
 
   let livekit: RunningLivekit | null = null;
+  const recorder = embeddedRecorder(config, logger);
   if (!config.LIVEKIT_URL) {
-    livekit = await startEmbeddedLivekit(config, logger, (downSince) => {
-      reopenLiveRooms({ db: database.db, media, logger }, downSince).then(
-        (rooms) => logger.info({ rooms }, 'reopened the rooms of live streams'),
-        (err: unknown) => logger.error({ err }, 'could not reopen the rooms of live streams'),
-      );
-    });
+    const redisAddress = await recorder.redis();
+    livekit = await startEmbeddedLivekit(
+      config,
+      logger,
+      (downSince) => {
+        reopenLiveRooms({ db: database.db, media, logger }, downSince).then(
+          (rooms) => logger.info({ rooms }, 'reopened the rooms of live streams'),
+          (err: unknown) => logger.error({ err }, 'could not reopen the rooms of live streams'),
+        );
+      },
+      redisAddress,
+    );
+    if (redisAddress) await recorder.egress(livekit.url, redisAddress);
   }
   const livekitUrl = config.LIVEKIT_URL ?? livekit?.url ?? '';
   const media = createMediaService({
@@ -271,6 +329,7 @@ async function main(): Promise<void> {
     );
     await commerceJobs.stop();
     await livekit?.stop();
+    await recorder.stop();
     await database.close();
     logger.info('stopped');
     process.exit(0);

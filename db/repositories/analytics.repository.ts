@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from '../database';
 import type { OrderState } from '../commerce.schema';
-import type { Segment } from '../media.schema';
 
 // Reads for a stream's analytics. Every number comes from a recorded row (participant
 // sessions from LiveKit webhooks, comments, orders, clicks), so it survives a restart.
@@ -200,18 +199,4 @@ export async function listLeadersOfStream(
     clicks: Number(r.clicks),
     visitors: Number(r.visitors),
   }));
-}
-
-export async function listSegmentChanges(
-  db: Database,
-  streamId: string,
-): Promise<{ segment: Segment | null; at: Date }[]> {
-  const rows = await db
-    .selectFrom('stream_segments')
-    .select(['segment', 'started_at'])
-    .where('stream_id', '=', streamId)
-    .orderBy('started_at')
-    .orderBy('id')
-    .execute();
-  return rows.map((r) => ({ segment: r.segment, at: r.started_at }));
 }

@@ -1,16 +1,10 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../database';
 import type { DB } from '../schema';
-import type { LedgerBucket, LedgerReason } from '../commerce.schema';
+import type { CommissionLedgerTable, LedgerBucket } from '../commerce.schema';
 
-export interface LedgerEntry {
-  leader_id: string;
-  shop_id: string;
-  order_id: string;
-  bucket: LedgerBucket;
-  amount_cents: number;
-  reason: LedgerReason;
-}
+/** One movement of a leader's commission, as written (the id and time are the database's). */
+export type LedgerEntry = Omit<CommissionLedgerTable, 'id' | 'created_at'>;
 
 export async function insertLedgerEntries(
   trx: Transaction<DB>,

@@ -33,18 +33,23 @@ export async function insertInvite(
 
 export type LeaderInviteListRow = LeaderInviteRow & { leader_name: string | null };
 
+/** A shop's invitations, each with the name of the leader it made (if it made one yet). */
+function invitesOf(db: Database, shopId: string) {
+  return db
+    .selectFrom('leader_invites')
+    .leftJoin('leaders', 'leaders.id', 'leader_invites.leader_id')
+    .selectAll('leader_invites')
+    .select('leaders.display_name as leader_name')
+    .where('leader_invites.shop_id', '=', shopId);
+}
+
 /** A shop's invitations, newest first, with the name of the leader each one made. */
 export async function listShopInvites(
   db: Database,
   shopId: string,
   limit: number,
 ): Promise<LeaderInviteListRow[]> {
-  return db
-    .selectFrom('leader_invites')
-    .leftJoin('leaders', 'leaders.id', 'leader_invites.leader_id')
-    .selectAll('leader_invites')
-    .select('leaders.display_name as leader_name')
-    .where('leader_invites.shop_id', '=', shopId)
+  return invitesOf(db, shopId)
     .orderBy('leader_invites.created_at', 'desc')
     .orderBy('leader_invites.id')
     .limit(limit)
@@ -115,12 +120,5 @@ export async function findInvite(
   shopId: string,
   inviteId: string,
 ): Promise<LeaderInviteListRow | undefined> {
-  return db
-    .selectFrom('leader_invites')
-    .leftJoin('leaders', 'leaders.id', 'leader_invites.leader_id')
-    .selectAll('leader_invites')
-    .select('leaders.display_name as leader_name')
-    .where('leader_invites.id', '=', inviteId)
-    .where('leader_invites.shop_id', '=', shopId)
-    .executeTakeFirst();
+  return invitesOf(db, shopId).where('leader_invites.id', '=', inviteId).executeTakeFirst();
 }

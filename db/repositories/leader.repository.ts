@@ -35,6 +35,16 @@ export async function insertLeaderUnlessApplied(
   return inserted ?? null;
 }
 
+/**
+ * A shop's leader row to update, only while it is in one of `from` when given: a change
+ * racing another (approve and reject at once) lands on the state it was checked in or not
+ * at all. The update answers the row as it is now, or undefined.
+ */
+function leaderIn(db: Database, shopId: string, leaderId: string, from?: LeaderStatus[]) {
+  const query = db.updateTable('leaders').where('id', '=', leaderId).where('shop_id', '=', shopId);
+  return from ? query.where('status', 'in', from) : query;
+}
+
 /** Rewrites what a not-yet-approved leader told the shop about themselves. */
 export async function updateLeaderProfile(
   db: Database,
@@ -48,17 +58,13 @@ export async function updateLeaderProfile(
     pickupHours: string | null;
   },
 ): Promise<LeaderRow | undefined> {
-  return db
-    .updateTable('leaders')
+  return leaderIn(db, opts.shopId, opts.leaderId, opts.from)
     .set({
       display_name: opts.displayName,
       community: opts.community,
       pickup_address: opts.pickupAddress,
       pickup_hours: opts.pickupHours,
     })
-    .where('id', '=', opts.leaderId)
-    .where('shop_id', '=', opts.shopId)
-    .where('status', 'in', opts.from)
     .returningAll()
     .executeTakeFirst();
 }
@@ -105,17 +111,13 @@ export async function transitionLeader(
     commissionRate?: string;
   },
 ): Promise<LeaderRow | undefined> {
-  return db
-    .updateTable('leaders')
+  return leaderIn(db, opts.shopId, opts.leaderId, opts.from)
     .set({
       status: opts.to,
       ...(opts.code !== undefined ? { code: opts.code } : {}),
       ...(opts.commissionRate !== undefined ? { commission_rate: opts.commissionRate } : {}),
       ...(opts.to === 'approved' ? { approved_at: sql<Date>`coalesce(approved_at, now())` } : {}),
     })
-    .where('id', '=', opts.leaderId)
-    .where('shop_id', '=', opts.shopId)
-    .where('status', 'in', opts.from)
     .returningAll()
     .executeTakeFirst();
 }
@@ -126,11 +128,8 @@ export async function updateLeaderRate(
   leaderId: string,
   rate: string,
 ): Promise<LeaderRow | undefined> {
-  return db
-    .updateTable('leaders')
+  return leaderIn(db, shopId, leaderId)
     .set({ commission_rate: rate })
-    .where('id', '=', leaderId)
-    .where('shop_id', '=', shopId)
     .returningAll()
     .executeTakeFirst();
 }
@@ -215,6 +214,19 @@ export interface LeaderNumbers {
   reversedCents: number;
 }
 
+/** A leader with no clicks, orders or commission yet. */
+export const NO_LEADER_NUMBERS: Omit<LeaderNumbers, 'leaderId'> = {
+  clicks: 0,
+  visitors: 0,
+  orders: 0,
+  buyers: 0,
+  units: 0,
+  gmvCents: 0,
+  pendingCents: 0,
+  earnedCents: 0,
+  reversedCents: 0,
+};
+
 /** Funnel and money numbers per leader, for the given leaders (one shop's, or one user's). */
 export async function leaderNumbers(
   db: Database,
@@ -223,18 +235,7 @@ export async function leaderNumbers(
   const result = new Map<string, LeaderNumbers>();
   if (!leaderIds.length) return result;
   for (const id of leaderIds) {
-    result.set(id, {
-      leaderId: id,
-      clicks: 0,
-      visitors: 0,
-      orders: 0,
-      buyers: 0,
-      units: 0,
-      gmvCents: 0,
-      pendingCents: 0,
-      earnedCents: 0,
-      reversedCents: 0,
-    });
+    result.set(id, { leaderId: id, ...NO_LEADER_NUMBERS });
   }
   const [clicks, orders, ledger] = await Promise.all([
     db
@@ -356,5 +357,49 @@ export async function ledgerEntriesBetween(
     .where('commission_ledger.created_at', '<', opts.to)
     .orderBy('commission_ledger.created_at')
     .orderBy('commission_ledger.id')
+    .execute();
+}
+
+/**
+ * The streams of these shops a leader may still share: planned, live, or ended with the sale
+ * still open or after `endedAfter` (the service keeps those whose replay is ready).
+ * Each with the picture of its pinned offer's product, else of its first offer's.
+ */
+export async function listShareableStreamRows(
+  db: Database,
+  shopIds: string[],
+  opts: { now: Date; endedAfter: Date },
+) {
+  if (shopIds.length === 0) return [];
+  return db
+    .selectFrom('streams')
+    .selectAll('streams')
+    .select((eb) =>
+      eb
+        .selectFrom('offers')
+        .innerJoin('products', 'products.id', 'offers.product_id')
+        .select('products.image_url')
+        .whereRef('offers.stream_id', '=', 'streams.id')
+        .where('products.image_url', 'is not', null)
+        .orderBy(sql`offers.id = streams.pinned_offer_id`, 'desc')
+        .orderBy('offers.created_at')
+        .limit(1)
+        .as('offer_image_url'),
+    )
+    .where('streams.shop_id', 'in', shopIds)
+    .where((eb) =>
+      eb.or([
+        eb('streams.status', 'in', ['scheduled', 'live']),
+        eb.and([
+          eb('streams.status', '=', 'ended'),
+          eb.or([
+            eb('streams.sale_ends_at', '>', opts.now),
+            eb('streams.ended_at', '>', opts.endedAfter),
+          ]),
+        ]),
+      ]),
+    )
+    .orderBy('streams.created_at', 'desc')
+    .limit(100)
     .execute();
 }

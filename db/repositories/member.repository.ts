@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from '../database';
+import { deleteFromRoster } from './shop-roster';
 
 // The shop's private domain: who joined which shop, and through which leader.
 
@@ -55,12 +56,7 @@ export async function deleteShopMember(
   shopId: string,
   userId: string,
 ): Promise<boolean> {
-  const result = await db
-    .deleteFrom('shop_members')
-    .where('shop_id', '=', shopId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  return result.numDeletedRows > 0n;
+  return deleteFromRoster(db, 'shop_members', shopId, userId);
 }
 
 /**

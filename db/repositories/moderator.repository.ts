@@ -1,4 +1,5 @@
 import type { Database } from '../database';
+import { deleteFromRoster } from './shop-roster';
 
 // The people a shop's owner appointed to moderate its streams.
 
@@ -38,12 +39,7 @@ export async function deleteShopModerator(
   shopId: string,
   userId: string,
 ): Promise<boolean> {
-  const result = await db
-    .deleteFrom('shop_moderators')
-    .where('shop_id', '=', shopId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  return result.numDeletedRows > 0n;
+  return deleteFromRoster(db, 'shop_moderators', shopId, userId);
 }
 
 export async function isShopModerator(

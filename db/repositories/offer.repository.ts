@@ -22,6 +22,7 @@ export async function listStreamOffers(db: Database, streamId: string): Promise<
       'offers.per_buyer_limit',
       'offers.group_min',
       'offers.group_deadline',
+      'offers.closed_at',
     ])
     .where('offers.stream_id', '=', streamId)
     .orderBy('offers.created_at')
@@ -39,6 +40,7 @@ export async function listStreamOffers(db: Database, streamId: string): Promise<
     groupMin: r.group_min,
     groupDeadline: r.group_deadline?.toISOString() ?? null,
     groupCount: r.group_min === null ? 0 : r.quantity - r.remaining,
+    closed: r.closed_at !== null,
   }));
 }
 

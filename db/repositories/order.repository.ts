@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../database';
+import { prepared, type PreparedArgs } from '../prepared';
 import type { DB } from '../schema';
 import type { NewOrderRow, OrderRow, OrderState } from '../commerce.schema';
 import type { LedgerEntry } from './commission.repository';
@@ -16,6 +17,8 @@ export interface OfferForOrderRow {
   /** The shop's per-buyer limit for offers without their own. */
   default_buyer_limit: number | null;
   stream_status: 'scheduled' | 'live' | 'ended';
+  /** until when the stream's offers sell after the live (null: not set) */
+  sale_ends_at: Date | null;
   product_name: string;
   price_cents: number;
   quantity: number;
@@ -29,7 +32,7 @@ export interface OfferForOrderRow {
 }
 
 /** The offer with what an order needs of its stream, product and shop (not executed). */
-function offerForOrderQuery(db: Database, streamId: string, offerId: string) {
+function offerForOrderQuery(db: Database | Transaction<DB>, streamId: string, offerId: string) {
   return db
     .selectFrom('offers')
     .innerJoin('streams', 'streams.id', 'offers.stream_id')
@@ -43,6 +46,7 @@ function offerForOrderQuery(db: Database, streamId: string, offerId: string) {
       'shops.attribution_days',
       'shops.default_buyer_limit',
       'streams.status as stream_status',
+      'streams.sale_ends_at',
       'products.name as product_name',
       'offers.price_cents',
       'offers.quantity',
@@ -76,7 +80,8 @@ export interface OfferForBuyerRow extends OfferForOrderRow {
 /**
  * findOfferForOrder plus what placing an order needs to know about the buyer, in one round
  * trip: an order already made under this Idempotency-Key, and the leader of their last
- * click within the shop's attribution window (by account, or by visitor cookie).
+ * click within the shop's attribution window (by account, or by visitor cookie). Built and
+ * compiled once per shape (db/prepared.ts): it runs for every order.
  */
 export async function findOfferForBuyer(
   db: Database,
@@ -84,16 +89,35 @@ export async function findOfferForBuyer(
   offerId: string,
   buyer: { id: string; idempotencyKey: string | null; visitorKey: string | null },
 ): Promise<OfferForBuyerRow | undefined> {
-  const { id: buyerId, idempotencyKey, visitorKey } = buyer;
-  return offerForOrderQuery(db, streamId, offerId)
-    .select((eb) => [
-      (idempotencyKey === null
+  const rows = await offerForBuyerQuery(db, {
+    streamId,
+    offerId,
+    buyerId: buyer.id,
+    idempotencyKey: buyer.idempotencyKey,
+    visitorKey: buyer.visitorKey || null,
+  });
+  return rows[0];
+}
+
+const offerForBuyerQuery = prepared(
+  (
+    db,
+    a: {
+      streamId: string;
+      offerId: string;
+      buyerId: string;
+      idempotencyKey: string | null;
+      visitorKey: string | null;
+    },
+  ) =>
+    offerForOrderQuery(db, a.streamId, a.offerId).select((eb) => [
+      (a.idempotencyKey === null
         ? sql<string | null>`null::uuid`
         : eb
             .selectFrom('orders')
             .select('orders.id')
-            .where('orders.buyer_id', '=', buyerId)
-            .where('orders.idempotency_key', '=', idempotencyKey)
+            .where('orders.buyer_id', '=', a.buyerId)
+            .where('orders.idempotency_key', '=', a.idempotencyKey)
       ).as('existing_order_id'),
       eb
         .selectFrom('leader_clicks')
@@ -105,20 +129,19 @@ export async function findOfferForBuyer(
           sql<Date>`now() - make_interval(days => ${sql.ref('shops.attribution_days')})`,
         )
         .where((w) =>
-          visitorKey
-            ? w.or([
-                w('leader_clicks.user_id', '=', buyerId),
-                w('leader_clicks.visitor_key', '=', visitorKey),
-              ])
-            : w('leader_clicks.user_id', '=', buyerId),
+          a.visitorKey === null
+            ? w('leader_clicks.user_id', '=', a.buyerId)
+            : w.or([
+                w('leader_clicks.user_id', '=', a.buyerId),
+                w('leader_clicks.visitor_key', '=', a.visitorKey),
+              ]),
         )
         .orderBy('leader_clicks.created_at', 'desc')
         .orderBy('leader_clicks.id', 'desc')
         .limit(1)
         .as('last_click_leader_id'),
-    ])
-    .executeTakeFirst();
-}
+    ]),
+);
 
 /** Puts units back on an offer (cancel or refund before pickup). */
 export async function returnStock(
@@ -132,45 +155,6 @@ export async function returnStock(
     .where('id', '=', offerId)
     .returning(['remaining', 'quantity', 'group_min'])
     .executeTakeFirstOrThrow();
-}
-
-/**
- * The advisory locks that serialise one buyer's orders on one offer (other buyers are not
- * held up) until the transaction ends, so writeOrder's count of the units they hold is
- * exact: the account's, then the phone's (always in that order, so two buyers never wait
- * on each other in a circle).
- */
-function buyerLockKeys(offerId: string, buyer: { id: string; phone: string }): [string, string] {
-  return [`order:${offerId}:${buyer.id}`, `order:${offerId}:phone:${buyer.phone}`];
-}
-
-/** Takes the buyer's locks (buyerLockKeys) inside a transaction already open. */
-export async function lockBuyerOnOffer(
-  trx: Transaction<DB>,
-  offerId: string,
-  buyer: { id: string; phone: string },
-): Promise<void> {
-  const [a, b] = buyerLockKeys(offerId, buyer);
-  await sql`select pg_advisory_xact_lock(hashtextextended(${a}, 0)),
-    pg_advisory_xact_lock(hashtextextended(${b}, 0))`.execute(trx);
-}
-
-/**
- * Opens a transaction holding the buyer's locks (buyerLockKeys), in one round trip: `begin`
- * and the locks as one simple query. The keys are literals here (uuids, and a phone number
- * the contract checked), quoted.
- */
-export async function beginLockedForBuyer(
-  conn: Database,
-  offerId: string,
-  buyer: { id: string; phone: string },
-): Promise<void> {
-  const [a, b] = buyerLockKeys(offerId, buyer).map((v) => `'${v.replace(/'/g, "''")}'`);
-  await sql
-    .raw(
-      `begin; select pg_advisory_xact_lock(hashtextextended(${a}, 0)), pg_advisory_xact_lock(hashtextextended(${b}, 0))`,
-    )
-    .execute(conn);
 }
 
 /**
@@ -189,19 +173,19 @@ export async function markGroupReached(trx: Transaction<DB>, offerId: string): P
   return row !== undefined;
 }
 
-/** Confirms every order waiting on the group; returns how many. */
+/** Confirms every order waiting on the group; returns their buyers. */
 export async function confirmPendingGroupOrders(
   trx: Transaction<DB>,
   offerId: string,
-): Promise<number> {
+): Promise<string[]> {
   const rows = await trx
     .updateTable('orders')
     .set({ state: 'confirmed', confirmed_at: sql<Date>`now()` })
     .where('offer_id', '=', offerId)
     .where('state', '=', 'pending_group')
-    .returning('id')
+    .returning('buyer_id')
     .execute();
-  return rows.length;
+  return rows.map((r) => r.buyer_id);
 }
 
 /**
@@ -441,6 +425,104 @@ export type PlacedOrderRow = Omit<
 };
 
 /**
+ * writeOrder's statement, compiled once per shape (db/prepared.ts): the SQL text depends on
+ * the number of ledger entries and events and on whether there is a limit and a claim, not
+ * on the values.
+ */
+const writeOrderQuery = prepared((_db, a: PreparedArgs) => {
+  // the ledger entries' and events' positions, from their arguments' names (l0_…, e0_…)
+  const indexes = (name: RegExp) =>
+    Object.keys(a).flatMap((k) => {
+      const m = name.exec(k);
+      return m ? [Number(m[1])] : [];
+    });
+  const ledger = indexes(/^l(\d+)_leader_id$/);
+  const events = indexes(/^e(\d+)_event$/);
+  const claimCte =
+    a.claim !== null
+      ? sql`claimed as (
+      update waitlist_entries set state = 'claimed', order_id = ${a.id}
+      where id = ${a.claim} and offer_id = ${a.offer_id} and user_id = ${a.buyer_id}
+        and state = 'offered' and expires_at > now()
+      returning id
+    ), `
+      : sql``;
+  const take =
+    a.claim !== null
+      ? sql`reserved = reserved - ${a.quantity}
+      where id = ${a.offer_id} and reserved >= ${a.quantity} and exists (select 1 from claimed)`
+      : sql`remaining = remaining - ${a.quantity}
+      where id = ${a.offer_id} and remaining >= ${a.quantity}`;
+  // the buyer's locks, then the count (migration order_units_held): exact in one statement
+  const heldCte =
+    a.limit === null
+      ? sql``
+      : sql`held as (
+      select order_units_held(${a.offer_id}::uuid, ${a.buyer_id}::uuid, ${a.phone}::text) as units
+    ), `;
+  const fitsLimit =
+    a.limit === null ? sql`` : sql`and (select units from held) + ${a.quantity} <= ${a.limit}`;
+  const ledgerCte = ledger.length
+    ? sql`, ledger as (
+      insert into commission_ledger (leader_id, shop_id, order_id, bucket, amount_cents, reason)
+      select v.* from placed, (values ${sql.join(
+        ledger.map(
+          (i) =>
+            sql`(${a[`l${i}_leader_id`]}::uuid, ${a[`l${i}_shop_id`]}::uuid,
+              ${a[`l${i}_order_id`]}::uuid, ${a[`l${i}_bucket`]}::text,
+              ${a[`l${i}_amount_cents`]}::int, ${a[`l${i}_reason`]}::text)`,
+        ),
+      )}) as v(leader_id, shop_id, order_id, bucket, amount_cents, reason)
+    )`
+    : sql``;
+  const eventsCte = events.length
+    ? sql`, events as (
+      insert into commerce_outbox (stream_id, event, payload)
+      select v.stream_id, v.event, v.payload from placed, (values ${sql.join(
+        events.map(
+          (i) =>
+            sql`(${a[`e${i}_stream_id`]}::uuid, ${a[`e${i}_event`]}::text,
+              ${a[`e${i}_payload`]}::jsonb)`,
+        ),
+      )}) as v(stream_id, event, payload)
+      returning id, stream_id, event, payload
+    )`
+    : sql``;
+  return sql<
+    OrderRow & { offer: OfferStock; outbox: OutboxRow[] | null; held_units: number | null }
+  >`
+    with ${heldCte}${claimCte}taken as (
+      update offers set ${take}
+        and closed_at is null and group_failed_at is null
+        and (group_deadline is null or group_reached_at is not null or group_deadline > now())
+        ${fitsLimit}
+      returning quantity, remaining, group_min, group_reached_at
+    ), placed as (
+      insert into orders (id, shop_id, stream_id, offer_id, buyer_id, product_name,
+        unit_price_cents, quantity, total_cents, state, confirmed_at, phone, pickup_leader_id,
+        pickup_code, leader_id, commission_rate, commission_cents, idempotency_key, request_hash,
+        created_at)
+      select ${a.id}, ${a.shop_id}, ${a.stream_id}, ${a.offer_id}, ${a.buyer_id},
+        ${a.product_name}, ${a.unit_price_cents}, ${a.quantity}, ${a.total_cents},
+        case when waits then 'pending_group' else 'confirmed' end,
+        case when waits then null else ${a.created_at}::timestamptz end,
+        ${a.phone}, ${a.pickup_leader_id}, ${a.pickup_code}, ${a.leader_id},
+        ${a.commission_rate}::numeric, ${a.commission_cents},
+        ${a.idempotency_key}, ${a.request_hash}, ${a.created_at}::timestamptz
+      from taken, lateral (select taken.group_min is not null and taken.group_reached_at is null
+        and taken.quantity - taken.remaining < taken.group_min as waits) as g
+      returning *
+    )${ledgerCte}${eventsCte}
+    select placed.*,
+      (select json_build_object('quantity', quantity, 'remaining', remaining,
+        'group_min', group_min, 'group_reached_at', group_reached_at) from taken) as offer,
+      ${events.length ? sql`(select json_agg(events order by events.id) from events)` : sql`null`} as outbox,
+      ${a.limit === null ? sql`null` : sql`(select units from held)`} as held_units
+    from ${a.limit === null ? sql`placed` : sql`(select 1) as one left join placed on true`}
+  `;
+});
+
+/**
  * The one writer of a new order, as ONE statement, so an offer's row is locked for a single
  * round trip even in a flash sale: the conditional stock update that never oversells (units
  * are taken only while that many remain and the offer is open), the order, its ledger
@@ -456,81 +538,62 @@ export async function writeOrder(
   events: readonly OutboxEvent[],
   /**
    * The buyer's per-buyer limit, checked by the statement itself: the units the buyer holds
-   * on the offer (by account or phone) plus these must fit. Exact only under the buyer's
-   * locks taken by an earlier statement of the same transaction (beginLockedForBuyer), whose
-   * snapshot this statement's follows.
+   * on the offer (by account or phone) plus these must fit. Exact on its own: the statement
+   * takes the buyer's locks (held until its transaction ends) before it counts, through the
+   * function order_units_held, whose count reads after the locks are granted.
    */
   limit?: number,
+  /**
+   * A waitlist entry holding a unit for this buyer: the statement ends the hold (state
+   * claimed, only while it holds) and takes the unit from `reserved`, not `remaining`. Run
+   * it in a transaction that rolls back when the answer is null: the entry's update is not
+   * undone by the statement itself.
+   */
+  claim?: string | null,
 ): Promise<
   { order: OrderRow; offer: OfferStock; outbox: OutboxRow[] } | { limitHeld: number } | null
 > {
   const o = order;
-  const heldCte =
-    limit === undefined
-      ? sql``
-      : sql`held as (
-      select coalesce(sum(quantity), 0)::int as units from orders
-      where offer_id = ${o.offer_id} and (buyer_id = ${o.buyer_id} or phone = ${o.phone})
-        and state not in ('cancelled', 'refunded')
-    ), `;
-  const fitsLimit =
-    limit === undefined ? sql`` : sql`and (select units from held) + ${o.quantity} <= ${limit}`;
-  const ledgerCte = ledger.length
-    ? sql`, ledger as (
-      insert into commission_ledger (leader_id, shop_id, order_id, bucket, amount_cents, reason)
-      select v.* from placed, (values ${sql.join(
-        ledger.map(
-          (e) =>
-            sql`(${e.leader_id}::uuid, ${e.shop_id}::uuid, ${e.order_id}::uuid, ${e.bucket}::text,
-              ${e.amount_cents}::int, ${e.reason}::text)`,
-        ),
-      )}) as v(leader_id, shop_id, order_id, bucket, amount_cents, reason)
-    )`
-    : sql``;
-  const eventsCte = events.length
-    ? sql`, events as (
-      insert into commerce_outbox (stream_id, event, payload)
-      select v.stream_id, v.event, v.payload from placed, (values ${sql.join(
-        events.map(
-          (e) => sql`(${e.stream_id}::uuid, ${e.event}::text, ${JSON.stringify(e.payload)}::jsonb)`,
-        ),
-      )}) as v(stream_id, event, payload)
-      returning id, stream_id, event, payload
-    )`
-    : sql``;
-  const result = await sql<
-    OrderRow & { offer: OfferStock; outbox: OutboxRow[] | null; held_units: number | null }
-  >`
-    with ${heldCte}taken as (
-      update offers set remaining = remaining - ${o.quantity}
-      where id = ${o.offer_id} and remaining >= ${o.quantity}
-        and closed_at is null and group_failed_at is null
-        and (group_deadline is null or group_reached_at is not null or group_deadline > now())
-        ${fitsLimit}
-      returning quantity, remaining, group_min, group_reached_at
-    ), placed as (
-      insert into orders (id, shop_id, stream_id, offer_id, buyer_id, product_name,
-        unit_price_cents, quantity, total_cents, state, confirmed_at, phone, pickup_leader_id,
-        pickup_code, leader_id, commission_rate, commission_cents, idempotency_key, request_hash,
-        created_at)
-      select ${o.id}, ${o.shop_id}, ${o.stream_id}, ${o.offer_id}, ${o.buyer_id},
-        ${o.product_name}, ${o.unit_price_cents}, ${o.quantity}, ${o.total_cents},
-        case when waits then 'pending_group' else 'confirmed' end,
-        case when waits then null else ${o.created_at}::timestamptz end,
-        ${o.phone}, ${o.pickup_leader_id ?? null}, ${o.pickup_code}, ${o.leader_id ?? null},
-        ${o.commission_rate ?? null}::numeric, ${o.commission_cents ?? 0},
-        ${o.idempotency_key ?? null}, ${o.request_hash ?? null}, ${o.created_at}::timestamptz
-      from taken, lateral (select taken.group_min is not null and taken.group_reached_at is null
-        and taken.quantity - taken.remaining < taken.group_min as waits) as g
-      returning *
-    )${ledgerCte}${eventsCte}
-    select placed.*,
-      (select json_build_object('quantity', quantity, 'remaining', remaining,
-        'group_min', group_min, 'group_reached_at', group_reached_at) from taken) as offer,
-      ${events.length ? sql`(select json_agg(events order by events.id) from events)` : sql`null`} as outbox,
-      ${limit === undefined ? sql`null` : sql`(select units from held)`} as held_units
-    from ${limit === undefined ? sql`placed` : sql`(select 1) as one left join placed on true`}
-  `.execute(db);
+  const args: PreparedArgs = {
+    id: o.id,
+    shop_id: o.shop_id,
+    stream_id: o.stream_id,
+    offer_id: o.offer_id,
+    buyer_id: o.buyer_id,
+    product_name: o.product_name,
+    unit_price_cents: o.unit_price_cents,
+    quantity: o.quantity,
+    total_cents: o.total_cents,
+    phone: o.phone,
+    pickup_leader_id: o.pickup_leader_id ?? null,
+    pickup_code: o.pickup_code,
+    leader_id: o.leader_id ?? null,
+    commission_rate: o.commission_rate ?? null,
+    commission_cents: o.commission_cents ?? 0,
+    idempotency_key: o.idempotency_key ?? null,
+    request_hash: o.request_hash ?? null,
+    created_at: o.created_at,
+    limit: limit ?? null,
+    claim: claim ?? null,
+  };
+  ledger.forEach((e, i) => {
+    Object.assign(args, {
+      [`l${i}_leader_id`]: e.leader_id,
+      [`l${i}_shop_id`]: e.shop_id,
+      [`l${i}_order_id`]: e.order_id,
+      [`l${i}_bucket`]: e.bucket,
+      [`l${i}_amount_cents`]: e.amount_cents,
+      [`l${i}_reason`]: e.reason,
+    });
+  });
+  events.forEach((e, i) => {
+    Object.assign(args, {
+      [`e${i}_stream_id`]: e.stream_id,
+      [`e${i}_event`]: e.event,
+      [`e${i}_payload`]: JSON.stringify(e.payload),
+    });
+  });
+  const result = { rows: await writeOrderQuery(db, args) };
   const row = result.rows[0];
   if (!row || row.id === null) {
     // refused: by the limit when the units held leave no room, else by the stock or state

@@ -48,6 +48,8 @@ export async function updateShopSettings(
     | 'logo_url'
     | 'attribution_days'
     | 'default_buyer_limit'
+    | 'response_promise_hours'
+    | 'instant_refund_cents'
   >,
 ): Promise<ShopRow | undefined> {
   if (Object.keys(changes).length === 0) return findShopById(db, id);

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database } from '../database';
 import type { DB, NewStreamRow, ShopRow, StreamRow, StreamVisibility } from '../schema';
 import type { ParticipantSessionRow, Segment, StreamCohostRow } from '../media.schema';
@@ -31,6 +31,33 @@ export interface StreamEdit {
   cover_url?: string | null;
   visibility?: StreamVisibility;
   leaderboard_hidden?: boolean;
+  sale_ends_at?: Date;
+}
+
+/**
+ * A stream's row to update conditionally: only while the stream is in one of `from`, so a
+ * change racing another (an edit and going live, two ends) lands on the state it was
+ * checked in or not at all. The update answers the row as it is now, or undefined.
+ */
+function streamIn(db: Database, streamId: string, from: readonly StreamRow['status'][]) {
+  return db
+    .updateTable('streams')
+    .where('id', '=', streamId)
+    .where('status', 'in', [...from]);
+}
+
+/** A co-host's row to update only while it is in one of `from` (see streamIn). */
+function cohostIn(
+  db: Database,
+  streamId: string,
+  userId: string,
+  from: readonly StreamCohostRow['status'][],
+) {
+  return db
+    .updateTable('stream_cohosts')
+    .where('stream_id', '=', streamId)
+    .where('user_id', '=', userId)
+    .where('status', 'in', [...from]);
 }
 
 /**
@@ -43,13 +70,7 @@ export async function updateStream(
   edit: StreamEdit,
   inStatus: readonly StreamRow['status'][],
 ): Promise<StreamRow | undefined> {
-  return db
-    .updateTable('streams')
-    .set(edit)
-    .where('id', '=', streamId)
-    .where('status', 'in', [...inStatus])
-    .returningAll()
-    .executeTakeFirst();
+  return streamIn(db, streamId, inStatus).set(edit).returningAll().executeTakeFirst();
 }
 
 /** scheduled → live, once; undefined when the stream was not scheduled. */
@@ -58,11 +79,8 @@ export async function markStreamLive(
   streamId: string,
   at: Date,
 ): Promise<StreamRow | undefined> {
-  return db
-    .updateTable('streams')
+  return streamIn(db, streamId, ['scheduled'])
     .set({ status: 'live', started_at: at })
-    .where('id', '=', streamId)
-    .where('status', '=', 'scheduled')
     .returningAll()
     .executeTakeFirst();
 }
@@ -82,12 +100,19 @@ export async function markStreamEnded(
   db: Database,
   streamId: string,
   at: Date,
+  saleAfterLiveMs: number,
 ): Promise<StreamRow | undefined> {
-  return db
-    .updateTable('streams')
-    .set({ status: 'ended', ended_at: at })
-    .where('id', '=', streamId)
-    .where('status', 'in', ['scheduled', 'live'])
+  return streamIn(db, streamId, ['scheduled', 'live'])
+    .set({
+      status: 'ended',
+      ended_at: at,
+      // the sale goes on after the live: the owner's end, else a day later, but never past
+      // the stream's latest group deadline (least() passes over a null)
+      sale_ends_at: sql<Date>`coalesce(sale_ends_at, least(
+        ${at}::timestamptz + make_interval(secs => ${saleAfterLiveMs / 1000}),
+        (select max(group_deadline) from offers
+          where offers.stream_id = streams.id and group_min is not null)))`,
+    })
     .returningAll()
     .executeTakeFirst();
 }
@@ -102,11 +127,8 @@ export async function markStreamResumed(
   streamId: string,
   endedAfter: Date,
 ): Promise<StreamRow | undefined> {
-  return db
-    .updateTable('streams')
+  return streamIn(db, streamId, ['ended'])
     .set({ status: 'live', ended_at: null })
-    .where('id', '=', streamId)
-    .where('status', '=', 'ended')
     .where('started_at', 'is not', null)
     .where('ended_at', '>', endedAfter)
     .returningAll()
@@ -144,6 +166,7 @@ export async function currentSegment(
   return row ? { segment: row.segment, at: row.started_at } : null;
 }
 
+/** Every label set on the stream, in order (the studio's history, the analytics' timeline). */
 export async function listSegments(
   db: Database,
   streamId: string,
@@ -199,12 +222,8 @@ export async function acceptCohostInvite(
   userId: string,
   at: Date,
 ): Promise<StreamCohostRow | undefined> {
-  return db
-    .updateTable('stream_cohosts')
+  return cohostIn(db, streamId, userId, ['invited'])
     .set({ status: 'accepted', accepted_at: at })
-    .where('stream_id', '=', streamId)
-    .where('user_id', '=', userId)
-    .where('status', '=', 'invited')
     .returningAll()
     .executeTakeFirst();
 }
@@ -216,12 +235,8 @@ export async function revokeCohost(
   userId: string,
   at: Date,
 ): Promise<StreamCohostRow | undefined> {
-  return db
-    .updateTable('stream_cohosts')
+  return cohostIn(db, streamId, userId, ['invited', 'accepted'])
     .set({ status: 'revoked', revoked_at: at })
-    .where('stream_id', '=', streamId)
-    .where('user_id', '=', userId)
-    .where('status', 'in', ['invited', 'accepted'])
     .returningAll()
     .executeTakeFirst();
 }
@@ -273,39 +288,41 @@ export async function recordWebhookEvent(
   return inserted !== undefined;
 }
 
-export async function insertParticipantJoin(
-  db: Database,
-  row: { participantSid: string; streamId: string; identity: string; joinedAt: Date },
-): Promise<void> {
+/** A participant's stay in a stream's room, as a webhook tells its start or end. */
+export interface ParticipantStay {
+  participantSid: string;
+  streamId: string;
+  identity: string;
+  at: Date;
+}
+
+export async function insertParticipantJoin(db: Database, row: ParticipantStay): Promise<void> {
   await db
     .insertInto('participant_sessions')
     .values({
       participant_sid: row.participantSid,
       stream_id: row.streamId,
       identity: row.identity,
-      joined_at: row.joinedAt,
+      joined_at: row.at,
     })
     .onConflict((oc) => oc.column('participant_sid').doNothing())
     .execute();
 }
 
 /** Closes a stay; a leave that arrives without its join opens and closes it at once. */
-export async function markParticipantLeft(
-  db: Database,
-  row: { participantSid: string; streamId: string; identity: string; leftAt: Date },
-): Promise<void> {
+export async function markParticipantLeft(db: Database, row: ParticipantStay): Promise<void> {
   await db
     .insertInto('participant_sessions')
     .values({
       participant_sid: row.participantSid,
       stream_id: row.streamId,
       identity: row.identity,
-      joined_at: row.leftAt,
-      left_at: row.leftAt,
+      joined_at: row.at,
+      left_at: row.at,
     })
     .onConflict((oc) =>
       oc.column('participant_sid').doUpdateSet((eb) => ({
-        left_at: eb.fn.coalesce('participant_sessions.left_at', eb.val(row.leftAt)),
+        left_at: eb.fn.coalesce('participant_sessions.left_at', eb.val(row.at)),
       })),
     )
     .execute();
@@ -352,4 +369,15 @@ export async function listParticipantSessions(
     .where('stream_id', '=', streamId)
     .orderBy('joined_at')
     .execute();
+}
+
+/** The latest group deadline among the stream's group offers (a sale may not outlast it). */
+export async function latestGroupDeadline(db: Database, streamId: string): Promise<Date | null> {
+  const row = await db
+    .selectFrom('offers')
+    .select((eb) => eb.fn.max('group_deadline').as('latest'))
+    .where('stream_id', '=', streamId)
+    .where('group_min', 'is not', null)
+    .executeTakeFirst();
+  return row?.latest ? new Date(row.latest) : null;
 }

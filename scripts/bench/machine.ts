@@ -1,5 +1,5 @@
 import { execSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 
 /** One line saying what the figures were measured on, and when. */
@@ -15,7 +15,16 @@ export function machineLine(): string {
   } catch {
     // keep process.version
   }
-  return `${cpus().length} × ${cpu}, ${gib} GiB RAM, Node ${node}; load average before the run ${load}; ${new Date().toISOString()}`;
+  return `${cpus().length} × ${cpu}, ${gib} GiB RAM, Node ${node}; load average before the run ${load}; a fixed loop of 10⁸ additions took ${spinMs()} ms (this VM's speed varies from run to run: compare runs by it); ${new Date().toISOString()}`;
+}
+
+/** How long this machine takes for a fixed loop now: runs on a shared VM differ by up to 2×. */
+function spinMs(): number {
+  const t0 = performance.now();
+  let x = 0;
+  for (let i = 0; i < 1e8; i++) x += i;
+  if (x < 0) throw new Error('unreachable');
+  return Math.round(performance.now() - t0);
 }
 
 /** Replaces the section between `<!-- bench:NAME -->` markers in BENCHMARKS.md, keeping the rest. */
@@ -47,4 +56,64 @@ export function cpuSeconds(pid: number): number {
 export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Whole-machine busy and total CPU ticks so far, from /proc/stat; diff two readings. */
+export function machineTicks(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const nums = line.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (nums[3] ?? 0) + (nums[4] ?? 0);
+  const total = nums.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
+/** A process and every descendant of it, from /proc (a cluster's workers, egress handlers). */
+export function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const all = [root];
+  for (let i = 0; i < all.length; i++) all.push(...(children.get(all[i]!) ?? []));
+  return all;
+}
+
+/** CPU seconds used so far by `root` and its living descendants. */
+export function treeCpuSeconds(root: number): number {
+  let total = 0;
+  for (const pid of processTree(root)) {
+    try {
+      total += cpuSeconds(pid);
+    } catch {
+      // exited between the listing and the read
+    }
+  }
+  return total;
+}
+
+/**
+ * What to start for the app as `processes` processes: server/main.ts alone, or
+ * scripts/bench/cluster.ts with that many workers behind one port. Several processes share
+ * the stock gate, the sockets' rooms, the limits and session invalidations through Redis;
+ * one keeps them in memory, as a single-process shop does (so REDIS_URL is left out).
+ */
+export function appLaunch(processes: number): { entry: string; env: NodeJS.ProcessEnv } {
+  const { REDIS_URL, ...inherited } = process.env;
+  return processes > 1
+    ? {
+        entry: 'scripts/bench/cluster.ts',
+        env: {
+          ...inherited,
+          APP_PROCESSES: String(processes),
+          REDIS_URL: REDIS_URL ?? 'redis://127.0.0.1:6379',
+        },
+      }
+    : { entry: 'server/main.ts', env: inherited };
 }

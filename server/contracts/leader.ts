@@ -83,6 +83,35 @@ export type Membership = z.infer<typeof Membership>;
 export const Memberships = z.object({ memberships: z.array(Membership) });
 export type Memberships = z.infer<typeof Memberships>;
 
+/**
+ * A stream a leader can share now: upcoming, live, or ended and still worth opening (its sale
+ * is open, or its replay is ready). `link` is the leader's own `/live/<id>?ref=<code>`.
+ */
+export const ShareableStream = z
+  .object({
+    streamId: z.string(),
+    shopId: z.string(),
+    shopName: z.string(),
+    leaderName: z.string(),
+    title: z.string(),
+    status: z.enum(['scheduled', 'live', 'ended']),
+    scheduledAt: z.string().nullable(),
+    startedAt: z.string().nullable(),
+    endedAt: z.string().nullable(),
+    saleEndsAt: z.string().nullable(),
+    coverUrl: z.string().nullable(),
+    /** the pinned (else first) offer's product picture, for a poster without a cover */
+    imageUrl: z.string().nullable(),
+    replayReady: z.boolean(),
+    link: z.string(),
+  })
+  .meta({ id: 'ShareableStream' });
+export type ShareableStream = z.infer<typeof ShareableStream>;
+
+/** GET /api/leader/me/streams: live first, then upcoming (soonest first), then replays. */
+export const ShareableStreams = z.object({ streams: z.array(ShareableStream) });
+export type ShareableStreams = z.infer<typeof ShareableStreams>;
+
 /** GET /api/leader/me/statements/:shopId?month=YYYY-MM */
 export const Statement = z.object({
   month: z.string(),

@@ -113,6 +113,12 @@ const PhotoUrl = z
   .string()
   .regex(/^\/api\/uploads\/[a-f0-9-]{36}\.(jpg|png|webp)$/, 'must be an uploaded image');
 
+export const RefundKind = z.enum(['bad_goods', 'other']);
+export type RefundKind = z.infer<typeof RefundKind>;
+/** Who answered: the owner, the leader of the order's pickup point, or 秒退款 (automatic). */
+export const RefundDecider = z.enum(['owner', 'leader', 'automatic']);
+export type RefundDecider = z.infer<typeof RefundDecider>;
+
 export const RefundRequest = z
   .object({
     id: z.string(),
@@ -123,32 +129,106 @@ export const RefundRequest = z
     totalCents: z.number().int(),
     orderStatus: z.string(),
     pickupCode: z.string(),
+    /** the leader's point the order is picked up at; null: at the shop */
+    pickupPointName: z.string().nullable(),
     reason: z.string(),
+    kind: RefundKind,
     photoUrl: z.string().nullable(),
     status: RefundStatus,
     note: z.string().nullable(),
     createdAt: z.string(),
+    /** when the shop promised to have answered */
+    dueAt: z.string(),
+    resolvedAt: z.string().nullable(),
+    decidedAs: RefundDecider.nullable(),
+    /** the person who answered; null while open and for automatic refunds */
+    decidedByName: z.string().nullable(),
     /** Seconds open so far, or seconds it took to answer once resolved. */
     ageSeconds: z.number().int(),
   })
   .meta({ id: 'RefundRequest' });
 export type RefundRequest = z.infer<typeof RefundRequest>;
 
-export const RefundRequestList = z.object({ refundRequests: z.array(RefundRequest) });
+export const RefundRequestList = z.object({
+  refundRequests: z.array(RefundRequest),
+  /**
+   * What the requester may do: the owner answers everything; a pickup point's leader sees
+   * that point's requests and may approve those on orders up to approveUpToCents.
+   */
+  viewer: z.object({
+    role: z.enum(['owner', 'leader']),
+    approveUpToCents: z.number().int().nullable(),
+    canDecline: z.boolean(),
+  }),
+});
 export type RefundRequestList = z.infer<typeof RefundRequestList>;
 
-export const RefundRequestBody = z.strictObject({ reason: Note, photoUrl: PhotoUrl.optional() });
+export const RefundRequestBody = z.strictObject({
+  reason: Note,
+  photoUrl: PhotoUrl.optional(),
+  /** bad goods (坏果) may be refunded at once with a photo; the default is 'other' */
+  kind: RefundKind.optional(),
+});
 export type RefundRequestBody = z.infer<typeof RefundRequestBody>;
 
-export const RefundRequestOpened = z.object({
-  refundRequest: z.object({ id: z.string(), status: z.literal('open'), createdAt: z.string() }),
+/**
+ * A buyer's own request: its state and the promise it runs against. No component id: the
+ * generated client would type the nullable reference in its envelope as non-null.
+ */
+export const MyRefundRequest = z.object({
+  id: z.string(),
+  orderId: z.string(),
+  status: RefundStatus,
+  kind: RefundKind,
+  /** refunded at once (秒退款), nobody had to look */
+  automatic: z.boolean(),
+  createdAt: z.string(),
+  dueAt: z.string(),
+  resolvedAt: z.string().nullable(),
+  note: z.string().nullable(),
 });
+export type MyRefundRequest = z.infer<typeof MyRefundRequest>;
+
+export const RefundRequestOpened = z.object({ refundRequest: MyRefundRequest });
+export type RefundRequestOpened = z.infer<typeof RefundRequestOpened>;
+
+/** GET /api/orders/:orderId/refund-request: the order's latest request, if any (buyer). */
+export const MyRefundRequestEnvelope = z.object({ refundRequest: MyRefundRequest.nullable() });
+export type MyRefundRequestEnvelope = z.infer<typeof MyRefundRequestEnvelope>;
 
 export const RefundBody = z.strictObject({ note: Note.optional() });
 export const DeclineRefundBody = z.strictObject({ note: Note });
 export const RefundDeclined = z.object({ status: z.literal('declined') });
 
 export const RefundRequestsQuery = z.strictObject({ status: z.enum(['open', 'all']).optional() });
+
+/** The days the after-sales figures look back over. */
+export const AFTER_SALES_WINDOW_DAYS = 30;
+
+/**
+ * GET /api/shops/:shopId/after-sales (public): the promise and how well it was kept over the
+ * requests made in the last 30 days. A request still open past its deadline counts as missed;
+ * one still open within it is not counted yet.
+ */
+export const AfterSalesSummary = z
+  .object({
+    responsePromiseHours: z.number().int(),
+    instantRefundCents: z.number().int(),
+    windowDays: z.number().int(),
+    answered: z.number().int(),
+    answeredInTime: z.number().int(),
+    overdueOpen: z.number().int(),
+    automatic: z.number().int(),
+    /** median seconds from request to answer; null when nothing was answered */
+    medianResponseSeconds: z.number().nullable(),
+    /** answeredInTime / (answered + overdueOpen); null when there is nothing to judge */
+    withinPromiseShare: z.number().nullable(),
+  })
+  .meta({ id: 'AfterSalesSummary' });
+export type AfterSalesSummary = z.infer<typeof AfterSalesSummary>;
+
+export const AfterSalesSummaryEnvelope = z.object({ afterSales: AfterSalesSummary });
+export type AfterSalesSummaryEnvelope = z.infer<typeof AfterSalesSummaryEnvelope>;
 
 export const PickupBody = z.strictObject({
   code: z

@@ -6,6 +6,8 @@ import { hasNoNul, NO_NUL } from './common';
 import { Order } from './order';
 import { OfferStatus, OfferTerms } from './offer';
 import { Segment, StreamStatus } from './stream';
+import { NotificationNewPayload } from './notification';
+import { WaitlistOfferPayload } from './waitlist';
 
 /**
  * The author's standing in the stream when they wrote, decided by the server (never sent by
@@ -85,6 +87,8 @@ export const StreamStatusPayload = z.object({
   streamId: z.string(),
   status: StreamStatus,
   segment: Segment.nullable().optional(),
+  /** With `ended`: until when its offers still sell (absent from older servers). */
+  saleEndsAt: z.string().nullable().optional(),
 });
 export type StreamStatusPayload = z.infer<typeof StreamStatusPayload>;
 
@@ -96,6 +100,8 @@ export const StreamUpdatePayload = z.object({
   coverUrl: z.string().nullable(),
   /** Whether viewers see the 团长榜 (absent from older servers: shown). */
   leaderboardHidden: z.boolean().optional(),
+  /** Until when the offers sell after the live (absent from older servers). */
+  saleEndsAt: z.string().nullable().optional(),
 });
 export type StreamUpdatePayload = z.infer<typeof StreamUpdatePayload>;
 
@@ -148,6 +154,10 @@ export const serverEvents = {
   'cohost:removed': StreamUserPayload,
   'user:removed': StreamUserPayload,
   'moderator:changed': ModeratorChangedPayload,
+  /** Sent to one resident only (its `userId`): a unit of a sold-out offer is held for them. */
+  'waitlist:offer': WaitlistOfferPayload,
+  /** On the `/me` namespace, to the recipient alone: a new notice for the bell. */
+  'notification:new': NotificationNewPayload,
 } as const;
 export type ServerEventName = keyof typeof serverEvents;
 export type ServerEventPayload<E extends ServerEventName> = z.infer<(typeof serverEvents)[E]>;

@@ -17,6 +17,10 @@ export const Shop = z
     attributionDays: z.number().int(),
     /** Units per buyer on an offer without its own limit; null: no default limit. */
     defaultBuyerLimit: z.number().int().nullable(),
+    /** The after-sales answer the shop promises, within this many hours (1–72). */
+    responsePromiseHours: z.number().int(),
+    /** 秒退款: photographed bad-goods claims on orders up to this total are refunded at once; 0: off. */
+    instantRefundCents: z.number().int(),
   })
   .meta({ id: 'Shop' });
 export type Shop = z.infer<typeof Shop>;
@@ -60,6 +64,10 @@ export type CreateShopBody = z.infer<typeof CreateShopBody>;
 export const MAX_ATTRIBUTION_DAYS = 30;
 /** The largest default per-buyer limit (an order takes at most 99 units anyway). */
 export const MAX_DEFAULT_BUYER_LIMIT = 99;
+/** The longest after-sales promise, in hours (three days). */
+export const MAX_RESPONSE_PROMISE_HOURS = 72;
+/** The highest 秒退款 threshold (¥200): a refund nobody looks at stays small. */
+export const MAX_INSTANT_REFUND_CENTS = 20_000;
 
 /**
  * PATCH /api/shops/:shopId (owner): every field optional; null clears the optional texts,
@@ -74,6 +82,8 @@ export const EditShopBody = z
     logoUrl: OwnImageUrl.nullable().optional(),
     attributionDays: z.number().int().min(1).max(MAX_ATTRIBUTION_DAYS).optional(),
     defaultBuyerLimit: z.number().int().min(1).max(MAX_DEFAULT_BUYER_LIMIT).nullable().optional(),
+    responsePromiseHours: z.number().int().min(1).max(MAX_RESPONSE_PROMISE_HOURS).optional(),
+    instantRefundCents: z.number().int().min(0).max(MAX_INSTANT_REFUND_CENTS).optional(),
   })
   .meta({ id: 'EditShopBody' });
 export type EditShopBody = z.infer<typeof EditShopBody>;

@@ -43,6 +43,7 @@ export const StreamOffer = Offer.pick({
   perBuyerLimit: true,
   groupMin: true,
   groupDeadline: true,
+  closed: true,
 })
   .extend({
     productName: z.string(),
@@ -52,6 +53,31 @@ export const StreamOffer = Offer.pick({
   })
   .meta({ id: 'StreamOffer' });
 export type StreamOffer = z.infer<typeof StreamOffer>;
+
+/** A chapter of the replay: a segment label the owner set live, at its time in the recording. */
+export const ReplayChapter = z.object({ label: Segment, atMs: z.number().int().min(0) });
+export type ReplayChapter = z.infer<typeof ReplayChapter>;
+
+/** A pin of the live at its time in the recording: from then the replay shows that offer. */
+export const ReplayPin = z.object({
+  offerId: z.string().nullable(),
+  atMs: z.number().int().min(0),
+});
+export type ReplayPin = z.infer<typeof ReplayPin>;
+
+/** The recording of an ended stream (null while it is live, or before it ever went live). */
+export const Replay = z
+  .object({
+    status: z.enum(['processing', 'ready', 'failed']),
+    /** the playlist (HLS) or file (MP4) to play, when ready */
+    url: z.string().nullable(),
+    durationMs: z.number().int().nullable(),
+    chapters: z.array(ReplayChapter),
+    /** the offers as the owner pinned them live (offerId null: unpinned), in replay time */
+    pins: z.array(ReplayPin),
+  })
+  .meta({ id: 'Replay' });
+export type Replay = z.infer<typeof Replay>;
 
 export const Stream = StreamSummary.extend({
   shop: z.object({
@@ -67,6 +93,13 @@ export const Stream = StreamSummary.extend({
   segmentAt: z.string().nullable(),
   /** The owner hid the 团长榜 from viewers (the owner still sees it). */
   leaderboardHidden: z.boolean(),
+  /**
+   * Until when the stream's offers take orders after the live (ISO). Set by the owner, or at
+   * the end: 24 hours later, no later than the latest group deadline. null before the end
+   * when the owner has not set one.
+   */
+  saleEndsAt: z.string().nullable(),
+  replay: Replay.nullable(),
 }).meta({ id: 'Stream' });
 export type Stream = z.infer<typeof Stream>;
 
@@ -110,6 +143,8 @@ export const EditStreamBody = z
     visibility: StreamVisibility.optional(),
     /** hide the 团长榜 from viewers (any time before the end) */
     leaderboardHidden: z.boolean().optional(),
+    /** until when offers take orders after the live; after the end it must be in the future */
+    saleEndsAt: IsoTime.optional(),
   })
   .refine((b) => Object.values(b).some((v) => v !== undefined), 'nothing to change')
   .meta({ id: 'StreamEdit' });

@@ -263,6 +263,19 @@ export function loginLimits() {
   };
 }
 
+/**
+ * Order attempts per account, not per address (neighbours share one): the order route and
+ * waitlist claims, on one counter when Redis keeps them (ORDERS_PER_BUYER_PER_MINUTE).
+ */
+export function orderLimit(): Limiter {
+  return limiter({
+    keyPrefix: 'orders:buyer',
+    points: (config) => config.ORDERS_PER_BUYER_PER_MINUTE,
+    duration: MINUTE,
+    message: 'Too many orders in a minute; wait a moment and try again.',
+  });
+}
+
 /** Sign-up: per address. */
 export function signupLimit(): MiddlewareHandler<AppEnv> {
   return limiter({

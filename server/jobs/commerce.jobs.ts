@@ -6,6 +6,9 @@ import { listOverdueGroupOffers } from '../../db/repositories/order.repository';
 import type { RealtimeBus } from '../realtime/bus';
 import { failGroupIfUnreached } from '../services/order.service';
 import { sweepOutbox } from '../services/outbox.service';
+import { deliverEmails } from '../services/notification.service';
+import { releaseDueHolds, releaseHold } from '../services/waitlist.service';
+import { setWaitlistExpiryScheduler } from './waitlist-expiry';
 import {
   scheduleHousekeeping,
   startHousekeepingTimer,
@@ -13,6 +16,7 @@ import {
 } from './housekeeping.jobs';
 
 const GROUP_DEADLINE_QUEUE = 'group-deadline';
+const WAITLIST_EXPIRY_QUEUE = 'waitlist-expiry';
 
 export interface CommerceJobDeps {
   config: Config;
@@ -23,7 +27,7 @@ export interface CommerceJobDeps {
   databaseUrl?: string | undefined;
 }
 
-type Scheduler = (offerId: string, deadline: Date) => Promise<void>;
+type Scheduler = (key: string, at: Date) => Promise<void>;
 let scheduler: Scheduler | null = null;
 
 /**
@@ -38,8 +42,11 @@ export async function scheduleGroupDeadline(offerId: string, deadline: Date): Pr
  * Background work of the commerce capability:
  * - group deadlines on pg-boss (jobs live in PostgreSQL, so a restart loses none), one
  *   job per offer (singleton key), handled by the idempotent failGroupIfUnreached;
- * - a sweep every few seconds that fails any overdue group the queue missed (offers written
- *   before the queue existed, PGlite) and publishes outbox events a crash left behind;
+ * - the end of each unit held for a waitlist, the same way (one job per hold, handled by
+ *   the idempotent releaseHold);
+ * - a sweep every few seconds that fails any overdue group and ends any due hold the queue
+ *   missed (rows written before the queue existed, PGlite), publishes outbox events a
+ *   crash left behind and mails notices still pending;
  * - hourly housekeeping (housekeeping.jobs.ts).
  * While the database is unreachable the sweep and pg-boss log their errors and keep
  * polling, so both resume by themselves when it is back.
@@ -61,37 +68,53 @@ export async function startCommerceJobs(
     const published = await sweepOutbox(deps.db, deps.realtime, outboxOlderThanMs);
     if (published) logger.info({ published }, 'published outbox events left by a crash');
     for (const offerId of await listOverdueGroupOffers(deps.db)) await failGroup(offerId);
+    const released = await releaseDueHolds(deps);
+    if (released) logger.info({ released }, 'passed on waitlist holds the queue missed');
+    // email of notices a crash (or an SMTP outage) left pending
+    const mailed = await deliverEmails(deps);
+    if (mailed) logger.info({ mailed }, 'mailed notices that were pending');
+  };
+
+  const endHold = async (entryId: string) => {
+    if (await releaseHold(deps, entryId, { to: 'expired' })) {
+      logger.info({ entryId }, 'a waitlist hold ran out and passed on');
+    }
   };
 
   let boss: PgBoss | null = null;
   let stopHousekeeping = (): void => undefined;
   const timers = new Map<string, NodeJS.Timeout>();
+  /** PGlite: one in-process timer per key (the sweep catches what a restart loses). */
+  const timerScheduler =
+    (queue: string, run: (key: string) => Promise<void>): Scheduler =>
+    (key, at) => {
+      const id = `${queue}:${key}`;
+      clearTimeout(timers.get(id));
+      // setTimeout holds at most ~24.8 days; the sweep catches anything later
+      const ms = Math.min(Math.max(0, at.getTime() - Date.now()), 2 ** 31 - 1);
+      timers.set(
+        id,
+        setTimeout(() => {
+          timers.delete(id);
+          run(key).catch((err: unknown) => logger.error({ err, queue }, 'scheduled job failed'));
+        }, ms + 50),
+      );
+      return Promise.resolve();
+    };
   if (deps.databaseUrl) {
-    boss = new PgBoss({ connectionString: deps.databaseUrl, max: 4 });
-    boss.on('error', (err) => logger.error({ err }, 'pg-boss error'));
-    // Two processes starting together can deadlock in pg-boss's own setup; retry it.
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await boss.start();
-        await boss.createQueue(GROUP_DEADLINE_QUEUE, {
-          name: GROUP_DEADLINE_QUEUE,
-          policy: 'short',
-        });
-        await scheduleHousekeeping(boss);
-        break;
-      } catch (err) {
-        const deadlock =
-          typeof err === 'object' && err !== null && 'code' in err && err.code === '40P01';
-        if (!deadlock || attempt >= 5) throw err;
-        logger.warn({ attempt }, 'pg-boss setup deadlocked with another process; retrying');
-        await new Promise((r) => setTimeout(r, 100 + Math.random() * 400));
-      }
-    }
+    boss = await startBoss(deps.databaseUrl, logger);
     await boss.work<{ offerId: string }>(
       GROUP_DEADLINE_QUEUE,
       { pollingIntervalSeconds: 1 },
       async (jobs) => {
         for (const job of jobs) await failGroup(job.data.offerId);
+      },
+    );
+    await boss.work<{ entryId: string }>(
+      WAITLIST_EXPIRY_QUEUE,
+      { pollingIntervalSeconds: 1 },
+      async (jobs) => {
+        for (const job of jobs) await endHold(job.data.entryId);
       },
     );
     await workHousekeeping(boss, deps);
@@ -103,23 +126,13 @@ export async function startCommerceJobs(
         { startAfter: deadline, singletonKey: offerId },
       );
     };
+    setWaitlistExpiryScheduler(async (entryId, at) => {
+      await b.send(WAITLIST_EXPIRY_QUEUE, { entryId }, { startAfter: at, singletonKey: entryId });
+    });
   } else {
     stopHousekeeping = startHousekeepingTimer(deps);
-    scheduler = (offerId, deadline) => {
-      clearTimeout(timers.get(offerId));
-      // setTimeout holds at most ~24.8 days; the sweep catches anything later
-      const ms = Math.min(Math.max(0, deadline.getTime() - Date.now()), 2 ** 31 - 1);
-      timers.set(
-        offerId,
-        setTimeout(() => {
-          timers.delete(offerId);
-          failGroup(offerId).catch((err: unknown) =>
-            logger.error({ err }, 'group deadline failed'),
-          );
-        }, ms + 50),
-      );
-      return Promise.resolve();
-    };
+    scheduler = timerScheduler(GROUP_DEADLINE_QUEUE, failGroup);
+    setWaitlistExpiryScheduler(timerScheduler(WAITLIST_EXPIRY_QUEUE, endHold));
   }
 
   // The first sweep waits a moment so clients reconnecting after a restart are back in
@@ -138,9 +151,33 @@ export async function startCommerceJobs(
       for (const t of timers.values()) clearTimeout(t);
       timers.clear();
       scheduler = null;
+      setWaitlistExpiryScheduler(null);
       stopHousekeeping();
       // a deadline job being applied finishes (it is idempotent anyway, and retried if cut)
       await boss?.stop({ graceful: true, wait: true, timeout: 5_000 });
     },
   };
+}
+
+/** pg-boss started with its queues and the housekeeping schedule. */
+async function startBoss(databaseUrl: string, logger: CommerceJobDeps['logger']): Promise<PgBoss> {
+  const boss = new PgBoss({ connectionString: databaseUrl, max: 4 });
+  boss.on('error', (err) => logger.error({ err }, 'pg-boss error'));
+  // Two processes starting together can deadlock in pg-boss's own setup; retry it.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await boss.start();
+      for (const name of [GROUP_DEADLINE_QUEUE, WAITLIST_EXPIRY_QUEUE]) {
+        await boss.createQueue(name, { name, policy: 'short' });
+      }
+      await scheduleHousekeeping(boss);
+      return boss;
+    } catch (err) {
+      const deadlock =
+        typeof err === 'object' && err !== null && 'code' in err && err.code === '40P01';
+      if (!deadlock || attempt >= 5) throw err;
+      logger.warn({ attempt }, 'pg-boss setup deadlocked with another process; retrying');
+      await new Promise((r) => setTimeout(r, 100 + Math.random() * 400));
+    }
+  }
 }

@@ -7,6 +7,7 @@ import {
   forgetOldIdempotencyKeys,
 } from '../../db/repositories/housekeeping.repository';
 import { deleteUnusedUploads, UNUSED_UPLOAD_DAYS } from '../services/upload.service';
+import { recordTrustDays } from '../services/trust.service';
 
 /**
  * How long the app keeps records that only exist to make something safe for a while. The
@@ -80,16 +81,18 @@ export async function scheduleHousekeeping(boss: PgBoss): Promise<void> {
 export async function workHousekeeping(boss: PgBoss, deps: HousekeepingDeps): Promise<void> {
   await boss.work(QUEUE, async () => {
     logResult(deps.logger, await runHousekeeping(deps.db, { dataDir: deps.config?.DATA_DIR }));
+    // and today's trust index of every leader, so its history has no gaps
+    await recordTrustDays(deps);
   });
 }
 
 /** On PGlite (one process, no pg-boss): a timer, first a minute after start, then hourly. */
 export function startHousekeepingTimer(deps: HousekeepingDeps): () => void {
   const run = () => {
-    runHousekeeping(deps.db, { dataDir: deps.config?.DATA_DIR }).then(
-      (result) => logResult(deps.logger, result),
-      (err: unknown) => deps.logger.warn({ err }, 'housekeeping failed; retried next hour'),
-    );
+    runHousekeeping(deps.db, { dataDir: deps.config?.DATA_DIR })
+      .then((result) => logResult(deps.logger, result))
+      .then(() => recordTrustDays(deps))
+      .catch((err: unknown) => deps.logger.warn({ err }, 'housekeeping failed; retried next hour'));
   };
   const first = setTimeout(run, 60_000);
   const every = setInterval(run, 60 * 60_000);

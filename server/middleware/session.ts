@@ -3,6 +3,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../context';
 import { AppError } from '../errors';
 import { userRowToUser, type User } from '../services/auth.service';
+import { sessionCacheFor } from '../services/session-cache';
 import { SESSION_COOKIE, createSession, validateSessionToken } from '../services/session.service';
 
 function isSecure(c: Context<AppEnv>): boolean {
@@ -29,7 +30,12 @@ export const loadSession: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = getCookie(c, SESSION_COOKIE);
   if (token) {
     const { db, config } = c.var.deps;
-    const valid = await validateSessionToken(db, token, config.SESSION_DAYS);
+    const valid = await validateSessionToken(
+      db,
+      token,
+      config.SESSION_DAYS,
+      sessionCacheFor(c.var.deps),
+    );
     if (valid) {
       c.set('user', userRowToUser(valid.user));
       c.set('sessionId', valid.sessionId);

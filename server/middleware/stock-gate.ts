@@ -12,6 +12,8 @@ import { replayKeyOf, stockGateFor } from '../services/stock-gate.service';
  * goes on to the route, which answers it properly. The ticket (the units let through) is
  * handed to the order service, which tells the gate what its own statement found.
  */
+const SOLD_OUT = new AppError('sold_out', 'Sold out.');
+
 export const stockGate: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.req.method !== 'POST') return next();
   let body: unknown;
@@ -29,7 +31,8 @@ export const stockGate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const gate = stockGateFor(c.var.deps);
   const key = c.req.header('idempotency-key');
   const ticket = await gate.admit(offerId, quantity, replayKey, key ?? null);
-  if (!ticket) throw new AppError('sold_out', 'Sold out.');
+  // answered here, as onError would, without building an error and its stack per loser
+  if (!ticket) return c.json(SOLD_OUT.toBody(), SOLD_OUT.status);
   c.set('stockGate', ticket);
   try {
     await next();

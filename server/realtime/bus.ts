@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { NotificationNewPayload } from '../contracts/notification';
 import type { StreamEventName, StreamEventPayload } from './events';
 
 /**
@@ -19,6 +20,9 @@ export interface RealtimeBus {
       payload: StreamEventPayload<E>,
     ) => void,
   ): () => void;
+  /** A notice for one person (the bell): the socket layer sends it to their sockets alone. */
+  notifyUser(userId: string, payload: NotificationNewPayload): void;
+  onUserNotice(listener: (userId: string, payload: NotificationNewPayload) => void): () => void;
 }
 
 export function createRealtimeBus(): RealtimeBus {
@@ -31,6 +35,13 @@ export function createRealtimeBus(): RealtimeBus {
     subscribe(listener) {
       emitter.on('event', listener);
       return () => emitter.off('event', listener);
+    },
+    notifyUser(userId, payload) {
+      emitter.emit('notice', userId, payload);
+    },
+    onUserNotice(listener) {
+      emitter.on('notice', listener);
+      return () => emitter.off('notice', listener);
     },
   };
 }

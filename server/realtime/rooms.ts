@@ -1,4 +1,5 @@
 import { StreamUserPayload } from '../contracts/realtime';
+import { WaitlistOfferPayload } from '../contracts/waitlist';
 import type { AppDeps } from '../context';
 import { like } from '../services/comment.service';
 import type { RealtimeRedis } from './redis';
@@ -69,6 +70,19 @@ export function createRooms(
 
   // Services announce committed changes on the bus; they go to the stream's room.
   const unsubscribe = deps.realtime.subscribe((streamId, event, payload) => {
+    if (event === 'waitlist:offer') {
+      // for one resident only: their sockets in the room, on every node
+      const offer = WaitlistOfferPayload.safeParse(payload);
+      if (!offer.success) return;
+      sockets(streamId)
+        .then((list) => {
+          for (const s of list) {
+            if (s.data.user?.id === offer.data.userId) s.emit('waitlist:offer', offer.data);
+          }
+        })
+        .catch((err: unknown) => logger.warn({ err }, 'waitlist notice failed'));
+      return;
+    }
     // The bus is typed per event; socket.io's emit wants the same pair.
     (io.to(streamRoom(streamId)).emit as (e: string, p: unknown) => boolean)(event, payload);
     if (event === 'user:removed') {

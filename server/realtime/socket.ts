@@ -23,6 +23,8 @@ export { streamRoom, type RealtimeServer } from './types';
 
 /** Every socket signed in by one session: closed together when the session ends. */
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+/** A user's sockets on the /me namespace (their notices). */
+export const userRoom = (userId: string) => `user:${userId}`;
 
 // socket.io on the app's own HTTP server: authenticated by the session cookie during the
 // handshake, same-origin only, small payloads, one stream room per socket. Services announce
@@ -134,15 +136,19 @@ export async function attachRealtime(server: HttpServer, deps: AppDeps): Promise
     moderationHandlers(socket, ctx);
   });
 
+  const { me, stop: stopNotices } = attachNotices(io, deps);
+
   // Signed out: the session's sockets close on every process (through the Redis adapter when
   // there is one). A client may connect again, and then does so without the session.
   const stopSessionEnded = onSessionEnded((sessionId) => {
     try {
       io.in(sessionRoom(sessionId)).disconnectSockets();
+      me.in(sessionRoom(sessionId)).disconnectSockets();
     } catch (err) {
       // Redis away: this process's sockets at least (the others' cannot be reached now)
       logger.warn({ err }, 'closing a signed-out session’s sockets across processes failed');
       io.local.in(sessionRoom(sessionId)).disconnectSockets();
+      me.local.in(sessionRoom(sessionId)).disconnectSockets();
     }
   });
 
@@ -150,9 +156,45 @@ export async function attachRealtime(server: HttpServer, deps: AppDeps): Promise
     io,
     close: async () => {
       stopSessionEnded();
+      stopNotices();
       rooms.close();
       await io.close();
       await redis?.close();
     },
   };
+}
+
+/**
+ * The bell (issue 14.6): a signed-in page's own notices, on the /me namespace, which joins
+ * no stream. Each socket is in its user's room (notices) and its session's (sign-out).
+ */
+function attachNotices(io: RealtimeServer, deps: AppDeps) {
+  const { config, db, logger } = deps;
+  const me = io.of('/me');
+  me.use((socket, next) => {
+    const token = parseCookies(socket.request.headers.cookie ?? '')[SESSION_COOKIE];
+    if (!token) {
+      next(new Error('unauthenticated'));
+      return;
+    }
+    validateSessionToken(db, token, config.SESSION_DAYS).then(
+      (session) => {
+        if (!session) {
+          next(new Error('unauthenticated'));
+          return;
+        }
+        socket.data.user = userRowToUser(session.user);
+        void socket.join([userRoom(session.user.id), sessionRoom(session.sessionId)]);
+        next();
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'socket handshake failed');
+        next(new Error('internal'));
+      },
+    );
+  });
+  const stop = deps.realtime.onUserNotice((userId, payload) => {
+    me.to(userRoom(userId)).emit('notification:new', payload);
+  });
+  return { me, stop };
 }

@@ -16,22 +16,43 @@ export function offerStatus(o: {
   return 'open';
 }
 
-/** Why an offer takes no order at `now` (the buyer is told), or null when it does. */
+/** How long the sale goes on after the live when the owner set no end (SPEC journey 11). */
+export const SALE_AFTER_LIVE_MS = 24 * 60 * 60 * 1000;
+
+/** Why an offer takes no order: the stream's sale is over, or the offer itself is closed. */
+export interface Closed {
+  code: 'sale_closed' | 'offer_closed';
+  message: string;
+}
+
+/**
+ * Why an offer takes no order at `now` (the buyer is told), or null when it does. The sale
+ * outlives the live: an ended stream's offers sell until its `sale_ends_at` (set at the end
+ * when the owner set none); one without (ended before sales outlived the live) is over.
+ */
 export function whyClosed(
   offer: {
     stream_status: string;
+    sale_ends_at: Date | null;
     closed_at: Date | null;
     group_failed_at: Date | null;
     group_deadline: Date | null;
     group_reached_at: Date | null;
   },
   now: Date,
-): string | null {
-  if (offer.stream_status === 'ended') return 'The stream has ended.';
-  if (offer.closed_at) return 'This offer is closed.';
-  if (offer.group_failed_at) return 'This group buy did not reach its threshold in time.';
+): Closed | null {
+  const saleOver = offer.sale_ends_at ? offer.sale_ends_at <= now : offer.stream_status === 'ended';
+  if (saleOver) {
+    return {
+      code: 'sale_closed',
+      message: 'The sale has closed: this stream takes no more orders.',
+    };
+  }
+  const closed = (message: string): Closed => ({ code: 'offer_closed', message });
+  if (offer.closed_at) return closed('This offer is closed.');
+  if (offer.group_failed_at) return closed('This group buy did not reach its threshold in time.');
   if (offer.group_deadline && !offer.group_reached_at && offer.group_deadline <= now) {
-    return 'This group buy has passed its deadline.';
+    return closed('This group buy has passed its deadline.');
   }
   return null;
 }

@@ -59,6 +59,7 @@ describe('whyClosed', () => {
   const now = new Date('2026-11-25T12:00:00Z');
   const open = {
     stream_status: 'live',
+    sale_ends_at: null,
     closed_at: null,
     group_failed_at: null,
     group_deadline: null,
@@ -69,11 +70,25 @@ describe('whyClosed', () => {
     expect(whyClosed({ ...open, stream_status: 'scheduled' }, now)).toBeNull();
     expect(whyClosed({ ...open, group_deadline: new Date(now.getTime() + 1) }, now)).toBeNull();
   });
-  it('says why, first the stream, then the offer, then the group', () => {
-    expect(whyClosed({ ...open, stream_status: 'ended', closed_at: now }, now)).toMatch(/ended/);
-    expect(whyClosed({ ...open, closed_at: now }, now)).toMatch(/closed/);
-    expect(whyClosed({ ...open, group_failed_at: now }, now)).toMatch(/threshold/);
-    expect(whyClosed({ ...open, group_deadline: now }, now)).toMatch(/deadline/);
+  it('says why, first the sale, then the offer, then the group', () => {
+    const message = (o: Partial<Parameters<typeof whyClosed>[0]>) =>
+      whyClosed({ ...open, ...o }, now)?.message;
+    expect(whyClosed({ ...open, stream_status: 'ended', closed_at: now }, now)?.code).toBe(
+      'sale_closed',
+    );
+    expect(whyClosed({ ...open, closed_at: now }, now)?.code).toBe('offer_closed');
+    expect(message({ closed_at: now })).toMatch(/closed/);
+    expect(message({ group_failed_at: now })).toMatch(/threshold/);
+    expect(message({ group_deadline: now })).toMatch(/deadline/);
+  });
+  it('the sale outlives the live until sale_ends_at, and not a moment longer', () => {
+    const later = new Date(now.getTime() + 1);
+    expect(whyClosed({ ...open, stream_status: 'ended', sale_ends_at: later }, now)).toBeNull();
+    expect(whyClosed({ ...open, stream_status: 'ended', sale_ends_at: now }, now)?.code).toBe(
+      'sale_closed',
+    );
+    // an end the owner set while live closes the sale then too
+    expect(whyClosed({ ...open, sale_ends_at: now }, now)?.code).toBe('sale_closed');
   });
   it('a group that reached its threshold stays open past its deadline', () => {
     expect(whyClosed({ ...open, group_deadline: now, group_reached_at: now }, now)).toBeNull();

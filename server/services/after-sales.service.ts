@@ -1,305 +1,349 @@
 import type { Transaction } from 'kysely';
 import type { DB } from '../../db/schema';
 import type { Database } from '../../db/database';
-import type { OrderRow, OrderState } from '../../db/commerce.schema';
-import { insertLedgerEntries } from '../../db/repositories/commission.repository';
+import type { OrderRow, OrderState, RefundRequestRow } from '../../db/commerce.schema';
+import { findOrderById, lockOrder } from '../../db/repositories/order.repository';
 import {
-  findOrderById,
-  findOrderListRow,
-  lockOrder,
-  lockOrderByCode,
-  returnStock,
-  transitionOrder,
-} from '../../db/repositories/order.repository';
-import { insertOutbox, type OutboxRow } from '../../db/repositories/outbox.repository';
-import { listOrdersToPrepare } from '../../db/repositories/pickup.repository';
-import {
+  findLatestRefundRequest,
+  findOpenRefundRequest,
   insertRefundRequestUnlessOpen,
   listShopRefundRequests,
   resolveOpenRefundRequest,
+  responseFigures,
 } from '../../db/repositories/refund.repository';
-import type { AppDeps } from '../context';
-import { stockGateFor } from './stock-gate.service';
+import { findApprovedLeaderOfUser, findShopById } from '../../db/repositories/pickup.repository';
 import { AppError } from '../errors';
 import type { User } from './auth.service';
-import { ledgerOnPickup, ledgerOnReverse } from '../rules/commission';
 import { assertPickupStaff, assertShopOwner } from './order-query.service';
-import { dayIn, isOverdue, SHOP_TIME_ZONE } from '../rules/pickup';
-import { offerStatus } from '../rules/offer';
-import { orderListRowToDetail, type OrderDetail } from './order.service';
-import { offerUpdate } from '../contracts/realtime';
-import { publishCommitted, toOutbox } from './outbox.service';
-import type { PrepareList, RefundRequest } from '../contracts/order';
+import type { OrderDetail } from './order.service';
+import { announce, notify } from './notification.service';
+import {
+  afterReverse,
+  orderDetail,
+  reverseOrder,
+  STATE_MESSAGE,
+  type AfterSalesDeps as Deps,
+} from './reversal.service';
+import {
+  AFTER_SALES_WINDOW_DAYS,
+  type AfterSalesSummary,
+  type MyRefundRequest,
+  type RefundKind,
+  type RefundRequest,
+  type RefundRequestList,
+} from '../contracts/order';
 
-type Deps = Pick<AppDeps, 'config' | 'db' | 'realtime' | 'logger'>;
-
-async function detail(db: Database, orderId: string): Promise<OrderDetail> {
-  const row = await findOrderListRow(db, orderId);
-  if (!row) throw new AppError('not_found', 'No such order.');
-  return orderListRowToDetail(row);
-}
-
-function publish(deps: Deps, rows: OutboxRow[]) {
-  publishCommitted(deps.db, deps.realtime, rows, (err) =>
-    deps.logger.error({ err }, 'outbox delete failed'),
-  );
-}
-
-const STATE_MESSAGE: Record<OrderState, string> = {
-  pending_group: 'This order is still waiting for its group to form.',
-  confirmed: 'This order is confirmed.',
-  ready: 'This order is ready.',
-  picked_up: 'This order has already been picked up.',
-  cancelled: 'This order was cancelled.',
-  refunded: 'This order was refunded.',
-};
+// 售后: the buyer's refund requests and cancellations, the shop's answers to them, and how
+// well the shop keeps its promise. Taking the order out of circulation is reversal.service;
+// the pickup point's work is pickup.service (re-exported here for callers of old).
+export { redeemPickup, toPrepare, type PrepareList } from './pickup.service';
 
 /**
- * Takes an order out of circulation (cancel or refund): the state change is conditional,
- * units go back to the offer when the goods never left the shop, and the commission is
- * reversed (a negative earned entry when it had been earned).
+ * 秒退款: a bad-goods claim with a photo is refunded at once when the shop has a threshold
+ * and the order's total is within it. A refund is always the whole order, so the order's
+ * total is the amount claimed.
  */
-async function reverseOrder(
-  trx: Transaction<DB>,
-  order: OrderRow,
-  to: 'cancelled' | 'refunded',
-  from: readonly OrderState[],
-  cancelReason?: string,
-): Promise<{ order: OrderRow; outbox: OutboxRow[]; remaining: number | null }> {
-  const changed = await transitionOrder(
-    trx,
-    order.id,
-    from,
-    to,
-    cancelReason ? { cancel_reason: cancelReason } : {},
+export function isInstantRefund(
+  shop: { instant_refund_cents: number },
+  order: { total_cents: number },
+  claim: { kind: RefundKind; photoUrl: string | null },
+): boolean {
+  return (
+    claim.kind === 'bad_goods' &&
+    claim.photoUrl !== null &&
+    shop.instant_refund_cents > 0 &&
+    order.total_cents <= shop.instant_refund_cents
   );
-  if (!changed) throw new AppError('invalid_transition', STATE_MESSAGE[order.state]);
-  const wasPickedUp = order.state === 'picked_up';
-  await insertLedgerEntries(
-    trx,
-    ledgerOnReverse(order, wasPickedUp, to === 'refunded' ? 'refund' : 'cancel'),
-  );
-  let outbox: OutboxRow[] = [];
-  let remaining: number | null = null;
-  if (!wasPickedUp) {
-    const stock = await returnStock(trx, order.offer_id, order.quantity);
-    remaining = stock.remaining;
-    const offer = await trx
-      .selectFrom('offers')
-      .select(['group_min', 'group_reached_at', 'group_failed_at', 'closed_at'])
-      .where('id', '=', order.offer_id)
-      .executeTakeFirstOrThrow();
-    outbox = await insertOutbox(
-      trx,
-      toOutbox(order.stream_id, [
-        {
-          event: 'offer:update',
-          payload: offerUpdate({
-            streamId: order.stream_id,
-            offerId: order.offer_id,
-            quantity: stock.quantity,
-            remaining: stock.remaining,
-            groupMin: stock.group_min,
-            status: offerStatus({ ...offer, remaining: stock.remaining }),
-          }),
-        },
-      ]),
-    );
-  }
-  return { order: changed, outbox, remaining };
 }
 
-/** The shop's staff (owner, or the leader at their own point) hands out an order by code. */
-export async function redeemPickup(
-  deps: Deps,
-  staff: User,
-  shopId: string,
-  code: string,
-): Promise<OrderDetail> {
-  const { leaderId } = await assertPickupStaff(deps.db, staff, shopId);
-  const orderId = await deps.db.transaction().execute(async (trx) => {
-    const order = await lockOrderByCode(trx, shopId, code);
-    if (!order) throw new AppError('not_found', `No order with pickup code ${code}.`);
-    if (leaderId && order.pickup_leader_id !== leaderId) {
-      throw new AppError('forbidden', 'This order is picked up at another point.');
-    }
-    if (order.state === 'picked_up') {
-      throw new AppError(
-        'pickup_code_used',
-        `Already picked up at ${order.picked_up_at?.toISOString() ?? 'an earlier time'}.`,
-      );
-    }
-    const changed = await transitionOrder(trx, order.id, ['confirmed', 'ready'], 'picked_up');
-    if (!changed) throw new AppError('invalid_transition', STATE_MESSAGE[order.state]);
-    await insertLedgerEntries(trx, ledgerOnPickup(order));
-    return order.id;
-  });
-  return detail(deps.db, orderId);
-}
-
-export type { PrepareList };
-
-/**
- * What to pack for whom at one pickup point today. An owner opening this in the morning
- * expects the confirmed orders still waiting to be collected that are due today, plus the
- * overdue ones (due earlier, never collected: the goods are still on the shelf and the buyer
- * needs a call), and not the pre-orders of a stream that airs on a later day, nor group
- * orders still waiting to form, nor anything picked up, cancelled or refunded. An order is
- * due from the later of the day it was confirmed and the day its stream airs. The owner's
- * dashboard counts the same list, so its numbers match the packing list it links to.
- */
-export async function toPrepare(
-  db: Database,
-  staff: User,
-  shopId: string,
-  pickupPointId: string,
-  now = new Date(),
-): Promise<PrepareList> {
-  const { leaderId } = await assertPickupStaff(db, staff, shopId);
-  const pointLeader = pickupPointId === shopId ? null : pickupPointId;
-  if (leaderId && pointLeader !== leaderId) {
-    throw new AppError('forbidden', "Leaders see only their own point's list.");
-  }
-  const rows = await listOrdersToPrepare(db, shopId, pointLeader, {
-    now,
-    timeZone: SHOP_TIME_ZONE,
-  });
-  const today = dayIn(now, SHOP_TIME_ZONE);
-  const totals = new Map<string, number>();
-  const byCode = new Map<string, PrepareList['buyers'][number]>();
-  for (const r of rows) {
-    totals.set(r.product_name, (totals.get(r.product_name) ?? 0) + r.quantity);
-    const entry = byCode.get(r.pickup_code) ?? {
-      buyerName: r.buyer_name,
-      phone: r.phone,
-      pickupCode: r.pickup_code,
-      dueOn: r.due_on,
-      overdue: isOverdue(r.due_on, today),
-      items: [],
-    };
-    entry.items.push({ productName: r.product_name, quantity: r.quantity });
-    byCode.set(r.pickup_code, entry);
-  }
+function toMyRefundRequest(row: RefundRequestRow): MyRefundRequest {
   return {
-    pickupPointId,
-    today,
-    totals: [...totals].map(([productName, quantity]) => ({ productName, quantity })),
-    buyers: [...byCode.values()].sort((a, b) => a.buyerName.localeCompare(b.buyerName, 'zh-CN')),
+    id: row.id,
+    orderId: row.order_id,
+    status: row.status,
+    kind: row.kind,
+    automatic: row.decided_as === 'automatic',
+    createdAt: row.created_at.toISOString(),
+    dueAt: row.due_at.toISOString(),
+    resolvedAt: row.resolved_at?.toISOString() ?? null,
+    note: row.note,
   };
 }
 
-/** The buyer asks for a refund with a reason (and optionally a photo of the problem). */
+const REFUNDABLE: readonly OrderState[] = ['pending_group', 'confirmed', 'ready', 'picked_up'];
+
+/**
+ * The buyer asks for a refund with a reason (and optionally a photo of the problem). The
+ * request is promised an answer within the shop's promise; a 秒退款 claim is answered at
+ * once, refunded through the same path as the owner's refund, and recorded as automatic.
+ */
 export async function requestRefund(
-  db: Database,
+  deps: Deps,
   buyer: User,
   orderId: string,
-  input: { reason: string; photoUrl?: string | undefined },
-): Promise<{ id: string; status: 'open'; createdAt: string }> {
-  const order = await findOrderById(db, orderId);
+  input: { reason: string; photoUrl?: string | undefined; kind?: RefundKind | undefined },
+): Promise<MyRefundRequest> {
+  const order = await findOrderById(deps.db, orderId);
   if (!order || order.buyer_id !== buyer.id) throw new AppError('not_found', 'No such order.');
   if (order.state === 'cancelled' || order.state === 'refunded') {
     throw new AppError('invalid_transition', STATE_MESSAGE[order.state]);
   }
-  const row = await insertRefundRequestUnlessOpen(db, {
+  const shop = await findShopById(deps.db, order.shop_id);
+  if (!shop) throw new AppError('not_found', 'No such order.');
+  const claim = {
     order_id: order.id,
     shop_id: order.shop_id,
     buyer_id: buyer.id,
     reason: input.reason,
     photo_url: input.photoUrl ?? null,
+    kind: input.kind ?? 'other',
+    promise_hours: shop.response_promise_hours,
+  };
+  const taken = () => new AppError('conflict', 'A refund request for this order is already open.');
+  if (!isInstantRefund(shop, order, { kind: claim.kind, photoUrl: claim.photo_url })) {
+    const row = await insertRefundRequestUnlessOpen(deps.db, claim);
+    if (!row) throw taken();
+    return toMyRefundRequest(row);
+  }
+  const { result, row, told } = await deps.db.transaction().execute(async (trx) => {
+    const locked = await lockOrder(trx, orderId);
+    if (!locked) throw new AppError('not_found', 'No such order.');
+    if (!(await insertRefundRequestUnlessOpen(trx, claim))) throw taken();
+    const result = await reverseOrder(trx, deps.config, locked, 'refunded', REFUNDABLE);
+    const row = await resolveOpenRefundRequest(
+      trx,
+      orderId,
+      'approved',
+      { as: 'automatic', by: null },
+      null,
+    );
+    if (!row) throw new AppError('conflict', 'The refund request changed meanwhile.');
+    const told = await notifyRefundDecided(trx, deps.config, locked, { approved: true });
+    return { result, row, told };
   });
-  if (!row) throw new AppError('conflict', 'A refund request for this order is already open.');
-  return { id: row.id, status: 'open', createdAt: row.created_at.toISOString() };
+  await afterReverse(deps, order.offer_id, result);
+  announce(deps, told);
+  return toMyRefundRequest(row);
 }
 
-/** The owner refunds an order (approving its open request, if there is one). */
+/** The buyer's latest request on their order, with the deadline it runs against. */
+export async function myRefundRequest(
+  db: Database,
+  buyer: User,
+  orderId: string,
+): Promise<MyRefundRequest | null> {
+  const order = await findOrderById(db, orderId);
+  if (!order || order.buyer_id !== buyer.id) throw new AppError('not_found', 'No such order.');
+  const row = await findLatestRefundRequest(db, orderId);
+  return row ? toMyRefundRequest(row) : null;
+}
+
+/**
+ * Who may answer refund requests on this order, and how: the owner answers anything; the
+ * approved leader of the order's pickup point may approve a claim on it up to the shop's
+ * 秒退款 threshold (declining stays with the owner, who sees everything). Anyone else,
+ * including a leader of another point or shop, is refused.
+ */
+async function deciderOn(
+  db: Database,
+  user: User,
+  order: OrderRow,
+): Promise<{ as: 'owner' | 'leader'; upToCents: number | null }> {
+  const shop = await findShopById(db, order.shop_id);
+  if (!shop) throw new AppError('not_found', 'No such order.');
+  if (shop.owner_id === user.id) return { as: 'owner', upToCents: null };
+  const leader = await findApprovedLeaderOfUser(db, order.shop_id, user.id);
+  if (!leader) throw new AppError('forbidden', 'Only the shop owner can do this.');
+  if (order.pickup_leader_id !== leader.id) {
+    throw new AppError('forbidden', 'This order is picked up at another point.');
+  }
+  return { as: 'leader', upToCents: shop.instant_refund_cents };
+}
+
+/**
+ * The owner refunds an order (approving its open request, if there is one), or the leader of
+ * its pickup point approves the open request on a small order. The order row is locked and
+ * its state changes conditionally, so two approvals at once make one refund; the other is
+ * told the order was refunded.
+ */
 export async function refundOrder(
   deps: Deps,
-  owner: User,
+  user: User,
   orderId: string,
   note?: string,
 ): Promise<OrderDetail> {
   const order = await findOrderById(deps.db, orderId);
   if (!order) throw new AppError('not_found', 'No such order.');
-  await assertShopOwner(deps.db, owner, order.shop_id);
-  const { outbox, remaining } = await deps.db.transaction().execute(async (trx) => {
+  const decider = await deciderOn(deps.db, user, order);
+  if (decider.as === 'leader' && order.total_cents > (decider.upToCents ?? 0)) {
+    throw new AppError(
+      'forbidden',
+      decider.upToCents
+        ? `A leader approves claims up to ${(decider.upToCents / 100).toFixed(2)} yuan; the owner decides this one.`
+        : 'The shop has not let leaders approve claims; the owner decides.',
+    );
+  }
+  const result = await deps.db.transaction().execute(async (trx) => {
     const locked = await lockOrder(trx, orderId);
     if (!locked) throw new AppError('not_found', 'No such order.');
-    const result = await reverseOrder(trx, locked, 'refunded', [
-      'pending_group',
-      'confirmed',
-      'ready',
-      'picked_up',
-    ]);
-    await resolveOpenRefundRequest(trx, orderId, 'approved', owner.id, note ?? null);
-    return result;
+    // a leader answers a buyer's claim; refunding on their own initiative is the owner's
+    if (decider.as === 'leader' && !(await findOpenRefundRequest(trx, orderId))) {
+      throw new AppError(
+        locked.state === 'refunded' ? 'invalid_transition' : 'forbidden',
+        locked.state === 'refunded'
+          ? STATE_MESSAGE.refunded
+          : 'There is no open refund request on this order.',
+      );
+    }
+    const result = await reverseOrder(trx, deps.config, locked, 'refunded', REFUNDABLE);
+    await resolveOpenRefundRequest(
+      trx,
+      orderId,
+      'approved',
+      { as: decider.as, by: user.id },
+      note ?? null,
+    );
+    const told = await notifyRefundDecided(trx, deps.config, locked, { approved: true });
+    return { ...result, told };
   });
-  // units went back on the offer: the stock gate starts a new epoch with them
-  if (remaining !== null) await stockGateFor(deps).restocked(order.offer_id, remaining);
-  publish(deps, outbox);
-  return detail(deps.db, orderId);
+  await afterReverse(deps, order.offer_id, result);
+  announce(deps, result.told);
+  return orderDetail(deps.db, orderId);
 }
 
+/** The owner declines the open request with a note; the order stays as it is. */
 export async function declineRefund(
-  db: Database,
+  deps: Deps,
   owner: User,
   orderId: string,
   note: string,
 ): Promise<{ status: 'declined' }> {
+  const { db } = deps;
   const order = await findOrderById(db, orderId);
   if (!order) throw new AppError('not_found', 'No such order.');
   await assertShopOwner(db, owner, order.shop_id);
-  const resolved = await db
-    .transaction()
-    .execute((trx) => resolveOpenRefundRequest(trx, orderId, 'declined', owner.id, note));
-  if (!resolved) throw new AppError('invalid_transition', 'There is no open refund request.');
+  const told = await db.transaction().execute(async (trx) => {
+    const resolved = await resolveOpenRefundRequest(
+      trx,
+      orderId,
+      'declined',
+      { as: 'owner', by: owner.id },
+      note,
+    );
+    if (!resolved) throw new AppError('invalid_transition', 'There is no open refund request.');
+    return notifyRefundDecided(trx, deps.config, order, {
+      approved: false,
+      note,
+      requestId: resolved.id,
+    });
+  });
+  announce(deps, told);
   return { status: 'declined' };
+}
+
+/** In the deciding transaction: the buyer hears what became of their claim (or refund). */
+function notifyRefundDecided(
+  trx: Transaction<DB>,
+  config: Deps['config'],
+  order: OrderRow,
+  decision: { approved: true } | { approved: false; note: string; requestId: string },
+) {
+  return notify(trx, config, [
+    {
+      user_id: order.buyer_id,
+      kind: 'refund_decided',
+      stream_id: order.stream_id,
+      data: decision.approved
+        ? { productName: order.product_name, approved: true }
+        : { productName: order.product_name, approved: false, note: decision.note },
+      dedupe_key: decision.approved
+        ? `refund:${order.id}`
+        : `refund_declined:${decision.requestId}`,
+    },
+  ]);
 }
 
 /** The buyer cancels before pickup: units go back on the offer, commission is reversed. */
 export async function cancelOrder(deps: Deps, buyer: User, orderId: string): Promise<OrderDetail> {
   const order = await findOrderById(deps.db, orderId);
   if (!order || order.buyer_id !== buyer.id) throw new AppError('not_found', 'No such order.');
-  const { outbox, remaining } = await deps.db.transaction().execute(async (trx) => {
+  const result = await deps.db.transaction().execute(async (trx) => {
     const locked = await lockOrder(trx, orderId);
     if (!locked) throw new AppError('not_found', 'No such order.');
     return reverseOrder(
       trx,
+      deps.config,
       locked,
       'cancelled',
       ['pending_group', 'confirmed'],
       'buyer_cancelled',
     );
   });
-  // units went back on the offer: the stock gate starts a new epoch with them
-  if (remaining !== null) await stockGateFor(deps).restocked(order.offer_id, remaining);
-  publish(deps, outbox);
-  return detail(deps.db, orderId);
+  await afterReverse(deps, order.offer_id, result);
+  return orderDetail(deps.db, orderId);
 }
 
 export type RefundRequestView = RefundRequest;
 
+/**
+ * The refund requests the requester answers: all of the shop's for its owner; those on
+ * orders picked up at their point for an approved leader, who may approve up to the
+ * shop's 秒退款 threshold. Automatic ones stay in the list, marked, for the owner's audit.
+ */
 export async function listRefunds(
   db: Database,
-  owner: User,
+  user: User,
   shopId: string,
   status: 'open' | 'all',
-): Promise<RefundRequestView[]> {
-  await assertShopOwner(db, owner, shopId);
-  const rows = await listShopRefundRequests(db, shopId, status);
-  return rows.map((r) => ({
-    id: r.id,
-    orderId: r.order_id,
-    buyerName: r.buyer_name,
-    productName: r.product_name,
-    quantity: r.quantity,
-    totalCents: r.total_cents,
-    orderStatus: r.order_state,
-    pickupCode: r.pickup_code,
-    reason: r.reason,
-    photoUrl: r.photo_url,
-    status: r.status,
-    note: r.note,
-    createdAt: r.created_at.toISOString(),
-    ageSeconds: r.age_seconds,
-  }));
+): Promise<RefundRequestList> {
+  const { leaderId } = await assertPickupStaff(db, user, shopId);
+  const shop = await findShopById(db, shopId);
+  if (!shop) throw new AppError('not_found', 'No such shop.');
+  const rows = await listShopRefundRequests(db, shopId, status, leaderId);
+  return {
+    refundRequests: rows.map((r) => ({
+      id: r.id,
+      orderId: r.order_id,
+      buyerName: r.buyer_name,
+      productName: r.product_name,
+      quantity: r.quantity,
+      totalCents: r.total_cents,
+      orderStatus: r.order_state,
+      pickupCode: r.pickup_code,
+      pickupPointName: r.pickup_point_name,
+      reason: r.reason,
+      kind: r.kind,
+      photoUrl: r.photo_url,
+      status: r.status,
+      note: r.note,
+      createdAt: r.created_at.toISOString(),
+      dueAt: r.due_at.toISOString(),
+      resolvedAt: r.resolved_at?.toISOString() ?? null,
+      decidedAs: r.decided_as,
+      decidedByName: r.decided_by_name,
+      ageSeconds: r.age_seconds,
+    })),
+    viewer: leaderId
+      ? { role: 'leader', approveUpToCents: shop.instant_refund_cents, canDecline: false }
+      : { role: 'owner', approveUpToCents: null, canDecline: true },
+  };
+}
+
+/** The shop's promise and how well it kept it over the last 30 days (public). */
+export async function afterSalesSummary(db: Database, shopId: string): Promise<AfterSalesSummary> {
+  const shop = await findShopById(db, shopId);
+  if (!shop) throw new AppError('not_found', 'No such shop.');
+  const f = await responseFigures(db, shopId, AFTER_SALES_WINDOW_DAYS);
+  const judged = f.answered + f.overdue_open;
+  return {
+    responsePromiseHours: shop.response_promise_hours,
+    instantRefundCents: shop.instant_refund_cents,
+    windowDays: AFTER_SALES_WINDOW_DAYS,
+    answered: f.answered,
+    answeredInTime: f.answered_in_time,
+    overdueOpen: f.overdue_open,
+    automatic: f.automatic,
+    medianResponseSeconds: f.median_seconds,
+    withinPromiseShare: judged === 0 ? null : f.answered_in_time / judged,
+  };
 }

@@ -6,13 +6,12 @@ import {
   listCommentTimes,
   listLeadersOfStream,
   listOffersOfStream,
-  listSegmentChanges,
   listStreamSales,
   listViewerSessions,
   type SaleRow,
   type ViewerSessionRow,
 } from '../../db/repositories/analytics.repository';
-import { findShopById, findStream } from '../../db/repositories/stream.repository';
+import { findShopById, findStream, listSegments } from '../../db/repositories/stream.repository';
 import type { ShopRow, StreamRow } from '../../db/schema';
 import { AppError } from '../errors';
 import type { User } from './auth.service';
@@ -259,7 +258,7 @@ export async function getStreamStats(
       listStreamSales(db, stream.id),
       countLostOrders(db, stream.id),
       listOffersOfStream(db, stream.id),
-      listSegmentChanges(db, stream.id),
+      listSegments(db, stream.id),
     ]);
   const computed = computeStats({
     startedAt: stream.started_at,

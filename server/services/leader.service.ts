@@ -8,6 +8,7 @@ import {
   insertLeaderUnlessApplied,
   leaderNumbers,
   ledgerEntriesBetween,
+  listShareableStreamRows,
   listShopLeaders,
   listUserLeaderships,
   recentLeaderOrders,
@@ -15,16 +16,18 @@ import {
   transitionLeader,
   updateLeaderRate,
   findLeaderByUser,
+  NO_LEADER_NUMBERS,
   type LeaderNumbers,
 } from '../../db/repositories/leader.repository';
 import { findShopById, listShopStreams } from '../../db/repositories/shop.repository';
 import { AppError } from '../errors';
 import { CLICK_DEDUPE_SECONDS } from './attribution.service';
 import { maskName } from '../rules/names';
+import { replayOf } from './replay.service';
 import type { User } from './auth.service';
-import type { Leader, LeaderStats, Membership } from '../contracts/leader';
+import type { Leader, LeaderStats, Membership, ShareableStream } from '../contracts/leader';
 
-export type { Leader, LeaderStats, Membership };
+export type { Leader, LeaderStats, Membership, ShareableStream };
 
 export function leaderRowToLeader(row: LeaderRow): Leader {
   return {
@@ -42,17 +45,7 @@ export function leaderRowToLeader(row: LeaderRow): Leader {
 }
 
 function toStats(n: LeaderNumbers | undefined): LeaderStats {
-  const z = n ?? {
-    clicks: 0,
-    visitors: 0,
-    orders: 0,
-    buyers: 0,
-    units: 0,
-    gmvCents: 0,
-    pendingCents: 0,
-    earnedCents: 0,
-    reversedCents: 0,
-  };
+  const z = n ?? NO_LEADER_NUMBERS;
   return {
     clicks: z.clicks,
     visitors: z.visitors,
@@ -258,6 +251,69 @@ export async function myMemberships(
         createdAt: o.created_at.toISOString(),
       })),
     })),
+  );
+}
+
+/** How long after its end a stream with a ready replay is still offered for sharing. */
+const REPLAY_SHARE_DAYS = 30;
+
+const SHARE_ORDER: Record<ShareableStream['status'], number> = { live: 0, scheduled: 1, ended: 2 };
+
+/**
+ * The streams the signed-in leader can share, across the shops they are approved for: each
+ * upcoming and live one, and each ended one whose sale is still open or whose replay is
+ * ready, with the leader's own `?ref=` link. Live first, then the soonest planned, then
+ * the most recent replays.
+ */
+export async function myShareableStreams(
+  db: Database,
+  user: User,
+  origin: string,
+  now = new Date(),
+): Promise<ShareableStream[]> {
+  const leaderships = (await listUserLeaderships(db, user.id)).filter(
+    (l) => l.status === 'approved' && l.code !== null,
+  );
+  const byShop = new Map(leaderships.map((l) => [l.shop_id, l]));
+  const rows = await listShareableStreamRows(db, [...byShop.keys()], {
+    now,
+    endedAfter: new Date(now.getTime() - REPLAY_SHARE_DAYS * 86_400_000),
+  });
+  const streams: ShareableStream[] = [];
+  for (const row of rows) {
+    const leader = byShop.get(row.shop_id);
+    if (!leader?.code) continue;
+    let replayReady = false;
+    if (row.status === 'ended') {
+      replayReady = (await replayOf(db, row))?.status === 'ready';
+      const saleOpen = row.sale_ends_at !== null && row.sale_ends_at > now;
+      if (!saleOpen && !replayReady) continue;
+    }
+    streams.push({
+      streamId: row.id,
+      shopId: row.shop_id,
+      shopName: leader.shop_name,
+      leaderName: leader.display_name,
+      title: row.title,
+      status: row.status,
+      scheduledAt: row.scheduled_at?.toISOString() ?? null,
+      startedAt: row.started_at?.toISOString() ?? null,
+      endedAt: row.ended_at?.toISOString() ?? null,
+      saleEndsAt: row.sale_ends_at?.toISOString() ?? null,
+      coverUrl: row.cover_url,
+      imageUrl: row.offer_image_url,
+      replayReady,
+      link: `${origin}/live/${row.id}?ref=${encodeURIComponent(leader.code)}`,
+    });
+  }
+  // a planned stream with no time yet ("coming soon") after those with one
+  const at = (s: ShareableStream) =>
+    Date.parse((s.status === 'ended' ? s.endedAt : (s.startedAt ?? s.scheduledAt)) ?? '') ||
+    Number.MAX_SAFE_INTEGER;
+  return streams.sort(
+    (a, b) =>
+      SHARE_ORDER[a.status] - SHARE_ORDER[b.status] ||
+      (a.status === 'ended' ? at(b) - at(a) : at(a) - at(b)),
   );
 }
 

@@ -12,6 +12,7 @@ import {
   type OfferTermsUpdate,
 } from '../../db/repositories/offer.repository';
 import { insertOutbox } from '../../db/repositories/outbox.repository';
+import { insertPin } from '../../db/repositories/replay.repository';
 import { findProduct } from '../../db/repositories/product.repository';
 import type { AppDeps } from '../context';
 import { stockGateFor } from './stock-gate.service';
@@ -22,6 +23,7 @@ import { offerUpdate } from '../contracts/realtime';
 import type { User } from './auth.service';
 import { offerStatus } from '../rules/offer';
 import { publishCommitted, toOutbox } from './outbox.service';
+import { handToLine, scheduleHolds } from './waitlist.service';
 
 export type { Offer };
 
@@ -119,7 +121,10 @@ export async function pinOffer(
     const offer = await findStreamOffer(deps.db, streamId, offerId);
     if (!offer) throw new AppError('not_found', 'No such offer in this stream.');
   }
-  await setPinnedOffer(deps.db, streamId, offerId);
+  await deps.db.transaction().execute(async (trx) => {
+    await setPinnedOffer(trx, streamId, offerId);
+    await insertPin(trx, streamId, offerId); // the replay shows it from this moment
+  });
   deps.realtime.publish(streamId, 'offer:pinned', { streamId, offerId });
 }
 
@@ -190,7 +195,7 @@ export async function editOffer(
   const { db } = deps;
   await ownedStream(db, owner, streamId);
   const groupChange = input.groupMin !== undefined || input.groupDeadline !== undefined;
-  const { row, outbox, deadlineMoved } = await db.transaction().execute(async (trx) => {
+  const { row, outbox, deadlineMoved, handed } = await db.transaction().execute(async (trx) => {
     const offer = await lockStreamOffer(trx, streamId, offerId);
     if (!offer) throw new AppError('not_found', 'No such offer in this stream.');
     if (offer.stream_status === 'ended') {
@@ -248,9 +253,15 @@ export async function editOffer(
       ...(input.perBuyerLimit !== undefined ? { per_buyer_limit: input.perBuyerLimit } : {}),
       ...(groupChange ? { group_min: groupMin, group_deadline: deadline } : {}),
     };
-    const updated = await updateOfferTerms(trx, offer.id, terms);
+    const changed = await updateOfferTerms(trx, offer.id, terms);
     // unreachable while the lock is held; the conditional update says so if it ever is not
-    if (!updated) throw new AppError('quantity_below_sold', 'Units were sold meanwhile.');
+    if (!changed) throw new AppError('quantity_below_sold', 'Units were sold meanwhile.');
+    // a raised quantity's new units go to the offer's waitlist first
+    const handed =
+      changed.remaining > offer.remaining
+        ? await handToLine(trx, deps.config, { offerId: offer.id, streamId })
+        : null;
+    const updated = handed ? { ...changed, remaining: handed.remaining } : changed;
     const rows = await insertOutbox(
       trx,
       toOutbox(streamId, [
@@ -272,13 +283,19 @@ export async function editOffer(
     );
     const moved =
       groupChange && deadline !== null && deadline.getTime() !== offer.group_deadline?.getTime();
-    return { row: updated, outbox: rows, deadlineMoved: moved };
+    return {
+      row: updated,
+      outbox: [...rows, ...(handed?.outbox ?? [])],
+      deadlineMoved: moved,
+      handed,
+    };
   });
   // a raised quantity gives units: the stock gate starts a new epoch with the figure
   await stockGateFor(deps).restocked(row.id, row.remaining);
   publishCommitted(db, deps.realtime, outbox, (err) =>
     deps.logger.error({ err }, 'outbox delete failed'),
   );
+  if (handed) await scheduleHolds(deps, handed);
   // A job still queued for the old time finds the deadline not yet passed and does nothing;
   // when the queue keeps that job instead (one per offer), the overdue-group sweep catches
   // an earlier deadline within seconds.

@@ -1,8 +1,8 @@
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import type { OrderRow, OrderState } from '../../db/commerce.schema';
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { DB } from '../../db/schema';
-import { insertLedgerEntries, type LedgerEntry } from '../../db/repositories/commission.repository';
+import { insertLedgerEntries } from '../../db/repositories/commission.repository';
 import {
   cancelPendingGroupOrders,
   confirmPendingGroupOrders,
@@ -10,23 +10,18 @@ import {
   findOfferForOrder,
   findOrderByIdempotencyKey,
   isUniqueViolation,
-  lockBuyerOnOffer,
   markGroupFailed,
   markGroupReached,
   returnStock,
-  beginLockedForBuyer,
   writeOrder,
   type OfferForBuyerRow,
   type OfferStock,
   type OrderListRow,
   type PlacedOrderRow,
 } from '../../db/repositories/order.repository';
-import {
-  insertOutbox,
-  type OutboxEvent,
-  type OutboxRow,
-} from '../../db/repositories/outbox.repository';
+import { insertOutbox, type OutboxRow } from '../../db/repositories/outbox.repository';
 import { findLeaderPickupPoint } from '../../db/repositories/pickup.repository';
+import type { NoticeWithLocale } from '../../db/repositories/notification.repository';
 import type { AppDeps } from '../context';
 import { AppError } from '../errors';
 import { ORDER_STATES, type Order, type OrderDetail } from '../contracts/order';
@@ -34,6 +29,7 @@ import { MAX_ORDER_TOTAL_CENTS } from '../contracts/common';
 import { groupReached, offerUpdate, orderNew } from '../contracts/realtime';
 import type { User } from './auth.service';
 import { attributeOrder, type Attribution } from './attribution.service';
+import { announce as announceNotices, notify } from './notification.service';
 import { publishCommitted, toOutbox } from './outbox.service';
 import { stockGateFor, type GateTicket } from './stock-gate.service';
 import { commissionCents, ledgerOnOrder, ledgerOnReverse } from '../rules/commission';
@@ -102,6 +98,11 @@ export interface PlaceOrderInput {
   ref?: string | undefined;
   /** The visitor cookie, for last-click attribution; not part of the request's identity. */
   visitorKey?: string | undefined;
+  /**
+   * The waitlist entry whose held unit this order confirms (waitlist.service claimWaitlist):
+   * the unit comes from the offer's `reserved`, not its `remaining`.
+   */
+  waitlistEntryId?: string | undefined;
 }
 
 /** What a key's first request asked for: a repeat must ask for exactly the same. */
@@ -168,12 +169,18 @@ function replay(existing: OrderRow, hash: string): { order: Order; replayed: tru
 }
 
 /** Refuses, before any lock, what the offer as read can already tell: closed, too few, too many. */
-function checkOrderable(offer: OfferForBuyerRow, quantity: number, limit: number | null): void {
+function checkOrderable(
+  offer: OfferForBuyerRow,
+  quantity: number,
+  limit: number | null,
+  claim: boolean,
+): void {
   const closed = whyClosed(offer, new Date());
-  if (closed) throw new AppError('offer_closed', closed);
+  if (closed) throw new AppError(closed.code, closed.message);
   // A read outside the lock may only be stale upwards (units come back rarely): when it
   // already shows too few, the answer is sold out without queueing for the offer's row lock.
-  if (offer.remaining < quantity) throw new AppError('sold_out', 'Sold out.');
+  // A held unit (a waitlist claim) is not in `remaining`.
+  if (!claim && offer.remaining < quantity) throw new AppError('sold_out', 'Sold out.');
   // The total is recorded in an int4 column (new prices are bounded so it fits; an offer
   // priced before that bound could still pass it): the validation failure it is.
   if (offer.price_cents * quantity > MAX_ORDER_TOTAL_CENTS) {
@@ -259,15 +266,30 @@ function limitRefusal(limit: number, held: number): Refusal {
  */
 async function formGroupIfCrossed(
   trx: Transaction<DB>,
+  config: AppDeps['config'],
   offer: OfferForBuyerRow,
   stock: OfferStock,
-): Promise<{ reached: boolean; outbox: OutboxRow[] }> {
+  buyerId: string,
+): Promise<{ reached: boolean; outbox: OutboxRow[]; notices: NoticeWithLocale[] }> {
   const groupCount = stock.quantity - stock.remaining;
+  const none = { reached: false, outbox: [], notices: [] };
   if (stock.group_min === null || stock.group_reached_at || groupCount < stock.group_min) {
-    return { reached: false, outbox: [] };
+    return none;
   }
-  if (!(await markGroupReached(trx, offer.offer_id))) return { reached: false, outbox: [] };
-  await confirmPendingGroupOrders(trx, offer.offer_id);
+  if (!(await markGroupReached(trx, offer.offer_id))) return none;
+  const waited = await confirmPendingGroupOrders(trx, offer.offer_id);
+  // every buyer of the group hears it formed, the one whose order formed it too
+  const notices = await notify(
+    trx,
+    config,
+    [...new Set([...waited, buyerId])].map((userId) => ({
+      user_id: userId,
+      kind: 'group_formed' as const,
+      stream_id: offer.stream_id,
+      data: { productName: offer.product_name },
+      dedupe_key: `group_formed:${offer.offer_id}:${userId}`,
+    })),
+  );
   const outbox = await insertOutbox(
     trx,
     toOutbox(offer.stream_id, [
@@ -283,36 +305,7 @@ async function formGroupIfCrossed(
       },
     ]),
   );
-  return { reached: true, outbox };
-}
-
-/**
- * An order under a per-buyer limit, without a group: three round trips. `begin` with the
- * buyer's locks (account, then phone), then the one write statement checking the units the
- * buyer already holds itself (its snapshot follows the locks, so it counts every earlier
- * order of this buyer), then `commit`.
- */
-async function limitedWrite(
-  conn: AppDeps['db'],
-  row: PlacedOrderRow,
-  ledger: LedgerEntry[],
-  events: OutboxEvent[],
-  limit: number,
-): Promise<Committed | null> {
-  try {
-    await beginLockedForBuyer(conn, row.offer_id, { id: row.buyer_id, phone: row.phone });
-    const written = await writeOrder(conn, row, ledger, events, limit);
-    if (!written || 'limitHeld' in written) {
-      await sql`rollback`.execute(conn);
-      if (!written) return null;
-      throw limitRefusal(limit, written.limitHeld);
-    }
-    await sql`commit`.execute(conn);
-    return { ...written, stock: written.offer, reached: false };
-  } catch (err) {
-    if (!(err instanceof Refusal)) await sql`rollback`.execute(conn).catch(() => undefined);
-    throw err;
-  }
+  return { reached: true, outbox, notices };
 }
 
 interface Committed {
@@ -320,22 +313,26 @@ interface Committed {
   stock: OfferStock;
   reached: boolean;
   outbox: OutboxRow[];
+  /** the group's notices when this order formed it */
+  notices?: NoticeWithLocale[];
 }
 
 /**
- * Writes the order (see writeOrder). An offer with neither a per-buyer limit nor a group
- * takes one statement and nothing else. Under a limit, the buyer's locks come first and the
- * statement itself counts the units they hold (limitedWrite); a group's threshold is
- * checked after the statement, in the same transaction.
+ * Writes the order (see writeOrder). An offer without a group takes one statement and
+ * nothing else, its per-buyer limit included (the statement takes the buyer's locks and
+ * counts the units they hold); a group's threshold is checked after the statement, in the
+ * same transaction.
  */
 async function commitOrder(
-  db: AppDeps['db'],
+  { db, config }: Pick<AppDeps, 'db' | 'config'>,
   offer: OfferForBuyerRow,
   row: PlacedOrderRow,
   buyerName: string,
   readAt: number,
   limit: number | null,
   attribution: Attribution | null,
+  /** the waitlist entry whose held unit this order takes, if any */
+  claim: string | null,
 ): Promise<Committed> {
   const ledger = ledgerOnOrder(row);
   const events = toOutbox(offer.stream_id, [
@@ -361,30 +358,34 @@ async function commitOrder(
   const committed = await db.connection().execute(async (conn): Promise<Committed | null> => {
     // Checked once a connection is ours (see stockHints): no statement at all for a buyer
     // who queued behind the sale's last unit.
-    if (knownSoldOut(offer.offer_id, readAt, row.quantity)) {
+    if (claim === null && knownSoldOut(offer.offer_id, readAt, row.quantity)) {
       throw new Refusal(new AppError('sold_out', 'Sold out.'));
     }
-    if (limit === null && offer.group_min === null) {
-      const written = await writeOrder(conn, row, ledger, events);
-      if (!written || 'limitHeld' in written) return null;
-      return { ...written, stock: written.offer, reached: false };
-    }
-    if (limit !== null && offer.group_min === null)
-      return limitedWrite(conn, row, ledger, events, limit);
-    // a group: the threshold is checked after the write, in the same transaction
-    return conn.transaction().execute(async (trx) => {
-      if (limit !== null) {
-        await lockBuyerOnOffer(trx, row.offer_id, { id: row.buyer_id, phone: row.phone });
-      }
-      const written = await writeOrder(trx, row, ledger, events, limit ?? undefined);
+    if (claim === null && offer.group_min === null) {
+      // one statement, the buyer's limit (if any) checked in it under the buyer's locks
+      const written = await writeOrder(conn, row, ledger, events, limit ?? undefined);
       if (!written) return null;
       if ('limitHeld' in written) throw limitRefusal(limit ?? 0, written.limitHeld);
-      const group = await formGroupIfCrossed(trx, offer, written.offer);
+      return { ...written, stock: written.offer, reached: false };
+    }
+    // a group (its threshold is checked after the write) or a waitlist claim: a transaction
+    return conn.transaction().execute(async (trx) => {
+      const written = await writeOrder(trx, row, ledger, events, limit ?? undefined, claim);
+      if (!written && claim !== null) {
+        // the claim's entry update is rolled back with the refusal
+        throw new Refusal(
+          new AppError('no_reservation', 'The unit held for you is no longer held.'),
+        );
+      }
+      if (!written) return null;
+      if ('limitHeld' in written) throw limitRefusal(limit ?? 0, written.limitHeld);
+      const group = await formGroupIfCrossed(trx, config, offer, written.offer, row.buyer_id);
       return {
         order: written.order,
         stock: written.offer,
         reached: group.reached,
         outbox: [...written.outbox, ...group.outbox],
+        notices: group.notices,
       };
     });
   });
@@ -394,7 +395,7 @@ async function commitOrder(
   if (now) noteStock(now.offer_id, now.remaining);
   const why = now ? whyClosed(now, new Date()) : null;
   throw new Refusal(
-    why ? new AppError('offer_closed', why) : new AppError('sold_out', 'Sold out.'),
+    why ? new AppError(why.code, why.message) : new AppError('sold_out', 'Sold out.'),
     why ? undefined : now?.remaining,
   );
 }
@@ -410,6 +411,7 @@ function announce(
   publishCommitted(deps.db, deps.realtime, committed.outbox, (err) =>
     deps.logger.error({ err }, 'outbox delete failed'),
   );
+  if (committed.notices) announceNotices(deps, committed.notices);
   // Stock is state, not an event: it is not kept in the outbox (a sweep after a crash sends
   // the offer's stock as it is by then, see sweepOutbox).
   deps.realtime.publish(
@@ -461,7 +463,8 @@ export async function placeOrder(
   }
   if (!offer) throw new AppError('not_found', 'No such offer in this stream.');
   const limit = buyerLimit(offer, buyer.guest);
-  checkOrderable(offer, input.quantity, limit);
+  const claim = input.waitlistEntryId ?? null;
+  checkOrderable(offer, input.quantity, limit, claim !== null);
   const pickupLeaderId = await pickupLeaderFor(db, offer, input.pickupPointId);
   const attribution = await attributeOrder(db, {
     shopId: offer.shop_id,
@@ -476,13 +479,14 @@ export async function placeOrder(
     try {
       const row = newOrderRow(buyer, offer, input, decided);
       const committed = await commitOrder(
-        db,
+        deps,
         offer,
         row,
         maskName(buyer.name),
         readAt,
         limit,
         attribution,
+        claim,
       );
       announce(deps, offer, committed);
       if (ticket) {
@@ -526,6 +530,17 @@ export async function failGroupIfUnreached(
     const failed = await markGroupFailed(trx, offerId);
     if (!failed) return null;
     const cancelled = await cancelPendingGroupOrders(trx, offerId, 'group_failed');
+    const notices = await notify(
+      trx,
+      deps.config,
+      [...new Set(cancelled.map((o) => o.buyer_id))].map((userId) => ({
+        user_id: userId,
+        kind: 'group_failed' as const,
+        stream_id: failed.stream_id,
+        data: { productName: cancelled.find((o) => o.buyer_id === userId)?.product_name ?? '' },
+        dedupe_key: `group_failed:${offerId}:${userId}`,
+      })),
+    );
     const units = cancelled.reduce((n, o) => n + o.quantity, 0);
     const stock = await returnStock(trx, offerId, units);
     await insertLedgerEntries(
@@ -548,9 +563,10 @@ export async function failGroupIfUnreached(
         },
       ]),
     );
-    return { cancelled: cancelled.length, rows, remaining: stock.remaining };
+    return { cancelled: cancelled.length, rows, remaining: stock.remaining, notices };
   });
   if (!result) return null;
+  announceNotices(deps, result.notices);
   await stockGateFor(deps).restocked(offerId, result.remaining);
   publishCommitted(deps.db, deps.realtime, result.rows, (err) =>
     deps.logger.error({ err }, 'outbox delete failed'),

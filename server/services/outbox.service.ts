@@ -14,6 +14,7 @@ import {
   OrderNewPayload,
   offerUpdate,
 } from '../contracts/realtime';
+import { WaitlistOfferPayload } from '../contracts/waitlist';
 import { offerStatus } from '../rules/offer';
 
 /**
@@ -27,7 +28,8 @@ import { offerStatus } from '../rules/offer';
 export type CommerceEvent =
   | { event: 'order:new'; payload: OrderNewPayload }
   | { event: 'offer:update'; payload: OfferUpdatePayload }
-  | { event: 'group:reached'; payload: GroupReachedPayload };
+  | { event: 'group:reached'; payload: GroupReachedPayload }
+  | { event: 'waitlist:offer'; payload: WaitlistOfferPayload };
 
 export function toOutbox(streamId: string, events: CommerceEvent[]): OutboxEvent[] {
   return events.map((e) => ({ stream_id: streamId, event: e.event, payload: e.payload }));
@@ -49,6 +51,11 @@ function publishRow(bus: RealtimeBus, row: OutboxRow): boolean {
     case 'group:reached': {
       const p = GroupReachedPayload.safeParse(row.payload);
       if (p.success) bus.publish(row.stream_id, 'group:reached', p.data);
+      return p.success;
+    }
+    case 'waitlist:offer': {
+      const p = WaitlistOfferPayload.safeParse(row.payload);
+      if (p.success) bus.publish(row.stream_id, 'waitlist:offer', p.data);
       return p.success;
     }
     default:

@@ -26,6 +26,8 @@ export function shopRowToShop(row: ShopRow): Shop {
     logoUrl: row.logo_url,
     attributionDays: row.attribution_days,
     defaultBuyerLimit: row.default_buyer_limit,
+    responsePromiseHours: row.response_promise_hours,
+    instantRefundCents: row.instant_refund_cents,
   };
 }
 
@@ -114,6 +116,10 @@ export async function editShop(
   if (input.logoUrl !== undefined) changes.logo_url = input.logoUrl;
   if (input.attributionDays !== undefined) changes.attribution_days = input.attributionDays;
   if (input.defaultBuyerLimit !== undefined) changes.default_buyer_limit = input.defaultBuyerLimit;
+  if (input.responsePromiseHours !== undefined)
+    changes.response_promise_hours = input.responsePromiseHours;
+  if (input.instantRefundCents !== undefined)
+    changes.instant_refund_cents = input.instantRefundCents;
   const row = await updateShopSettings(db, shopId, changes);
   if (!row) throw new AppError('not_found', 'No such shop.');
   return shopRowToShop(row);

@@ -264,14 +264,30 @@ function gateOver(store: GateStore, db: Database | null): StockGate {
       const timer = setTimeout(done, ms);
       set.add(done);
     });
+  // Buyers woken together look again with one read between them (not one each): a winner
+  // retrying was let through on its first look, so a second look needs no key.
+  const rereads = new Map<string, ReturnType<GateStore['read']>>();
+  const reread = (offerId: string) => {
+    let read = rereads.get(offerId);
+    if (!read) {
+      const made = store.read(offerId, null).finally(() => {
+        if (rereads.get(offerId) === made) rereads.delete(offerId);
+      });
+      read = made;
+      rereads.set(offerId, made);
+    }
+    return read;
+  };
   /** A keyed request the gate would refuse: did that key already buy (a winner retrying)? */
   const keyBought = async (key: string | null | undefined) =>
     Boolean(key && !store.winnersSurviveRestart && db && (await idempotencyKeyUsed(db, key)));
   return {
     async admit(offerId, units, replayKey, key) {
       const deadline = Date.now() + QUEUE_MS;
-      for (;;) {
-        const { epoch, remaining, winner } = await store.read(offerId, replayKey);
+      for (let look = 0; ; look++) {
+        const { epoch, remaining, winner } = await (look === 0
+          ? store.read(offerId, replayKey)
+          : reread(offerId));
         const held = inFlight.get(offerId) ?? 0;
         const enough = winner || remaining === null || remaining - held >= units;
         if (!enough && remaining !== null && remaining < units) {
@@ -294,6 +310,8 @@ function gateOver(store: GateStore, db: Database | null): StockGate {
       const left = (inFlight.get(ticket.offerId) ?? 0) - ticket.units;
       if (left > 0) inFlight.set(ticket.offerId, left);
       else inFlight.delete(ticket.offerId);
+      // those woken now look at the figure as it is now, not at a read begun before
+      rereads.delete(ticket.offerId);
       for (const wake of [...(waiting.get(ticket.offerId) ?? [])]) wake();
     },
     remember: (ticket, remaining) => store.remember(ticket.offerId, remaining, ticket.epoch),

@@ -1,6 +1,6 @@
 import type { BrowserContext } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { PHONE, screenshot, watchForTrouble } from '../helpers/browser';
+import { PHONE, screenshot, troubleAfterRemoval, watchForTrouble } from '../helpers/browser';
 import {
   apiAs,
   goLiveInStudio,
@@ -145,7 +145,8 @@ describe('co-host by tapping a name', () => {
 
     expect(ownerTrouble).toEqual([]);
     expect(guestTrouble).toEqual([]);
-    expect(otherTrouble).toEqual([]);
+    // the server removed this phone from the room: livekit-client may log its channels closing
+    expect(troubleAfterRemoval(otherTrouble)).toEqual([]);
     await otherContext.close();
     await guestContext.close();
     await ownerContext.close();

@@ -142,8 +142,9 @@ describe('a leader brings a neighbour who orders', () => {
     await screenshot(leader, 'leader-prepare-phone');
     await leader.goto(`${baseUrl}/shop-admin/${shop!.id}/pickup`);
     await leader.locator('html[data-hydrated]').waitFor({ state: 'attached' });
-    // a leader is shown the pickup screen only, not the owner's orders/refunds/products
-    expect(await leader.locator('nav.tabs a').allTextContents()).toEqual(['核销']);
+    // a leader is shown the pickup screen and their point's after-sales (they approve small
+    // claims there), not the owner's orders or products
+    expect(await leader.locator('nav.tabs a').allTextContents()).toEqual(['核销', '售后']);
     await leader.getByTestId('pickup-input').fill(code);
     await leader.getByTestId('pickup-submit').click();
     await leader.getByTestId('pickup-done').waitFor();

@@ -1,6 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import jsQR from 'jsqr';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -54,6 +61,16 @@ export function watchForTrouble(context: BrowserContext): string[] {
   return trouble;
 }
 
+/**
+ * What livekit-client itself logs as console errors when the server ends a participant's
+ * session (removed from the room) before its leave is handled: its data channels close under
+ * it. Expected for a page that was removed; anything else it logged still counts.
+ */
+const LIVEKIT_TEARDOWN =
+  /DataChannel error on \w+: User-Initiated Abort|publisher data channel '\w+' closed unexpectedly/;
+export const troubleAfterRemoval = (trouble: string[]): string[] =>
+  trouble.filter((t) => !LIVEKIT_TEARDOWN.test(t));
+
 function attach(page: Page, trouble: string[]) {
   page.on('dialog', (d) => {
     trouble.push(`dialog: ${d.message()}`);
@@ -66,4 +83,22 @@ function attach(page: Page, trouble: string[]) {
       trouble.push(`console error: ${m.text()}`);
     }
   });
+}
+
+/** An image on the page (once it has decoded), read as a QR code: its text, null for none. */
+export async function readQr(
+  image: Locator,
+): Promise<{ text: string | null; width: number; height: number }> {
+  const pixels = await image.evaluate(async (img: HTMLImageElement) => {
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    const ctx = canvas.getContext('2d');
+    ctx?.drawImage(img, 0, 0);
+    const data = ctx?.getImageData(0, 0, canvas.width, canvas.height);
+    return { width: canvas.width, height: canvas.height, data: Array.from(data?.data ?? []) };
+  });
+  const decoded = jsQR(Uint8ClampedArray.from(pixels.data), pixels.width, pixels.height);
+  return { text: decoded?.data ?? null, width: pixels.width, height: pixels.height };
 }

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeAccount, makeOffer, makeShopWithStream, uniquePhone } from '../helpers/factories';
-import { serveTestApp, sessionCookie } from '../helpers/app';
-import { ask, collect, connected, openSocket, until, type TestSocket } from '../helpers/sockets';
+import { makeOffer, uniquePhone } from '../helpers/factories';
+import type { serveTestApp } from '../helpers/app';
+import { sessionCookie } from '../helpers/app';
+import { joinStream, serveLiveStream } from '../helpers/socket-room';
+import { ask, collect, until, type TestSocket } from '../helpers/sockets';
 
 // 接龙: "+1" in the chat while an offer is pinned orders it through placeOrder, privately
 // answered; refusals are never posted to the room.
@@ -15,11 +17,7 @@ let warmUpOfferId: string;
 const sockets: TestSocket[] = [];
 
 async function joined(cookie: string) {
-  const socket = openSocket(served.url, { cookie });
-  sockets.push(socket);
-  await connected(socket);
-  expect(await ask(socket, 'stream:join', { streamId })).toMatchObject({ ok: true });
-  return socket;
+  return (await joinStream(served.url, cookie, streamId, sockets)).socket;
 }
 
 /** A guest who has ordered here once through the order route (so has a phone and pickup). */
@@ -52,11 +50,7 @@ async function ordersOn(offerId: string) {
 }
 
 beforeAll(async () => {
-  served = await serveTestApp();
-  const owner = await makeAccount(served.db, '王老板');
-  const made = await makeShopWithStream(served.db, owner.id, 'live');
-  shopId = made.shop.id;
-  streamId = made.stream.id;
+  ({ served, shopId, streamId } = await serveLiveStream());
   warmUpOfferId = await makeOffer(served.db, { shopId, streamId }, { quantity: 1000 });
 });
 

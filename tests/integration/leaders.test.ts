@@ -15,6 +15,19 @@ import {
 const { app, db } = buildTestApp();
 afterAll(() => db.destroy());
 
+/**
+ * Who attributeOrder credits with `buyerId`'s next order in the shop: a 7-day window, no
+ * visitor cookie and no ref unless the test says otherwise.
+ */
+function attribute(
+  shopId: string,
+  buyerId: string,
+  opts: { visitorKey?: string; ref?: string | undefined; now?: Date; days?: number } = {},
+) {
+  const { visitorKey = null, days = 7, ...rest } = opts;
+  return attributeOrder(db, { shopId, attributionDays: days, buyerId, visitorKey, ...rest });
+}
+
 const DAY = 86_400_000;
 
 async function signedIn(user: { email: string; password: string }) {
@@ -83,15 +96,7 @@ describe('attribution rules', () => {
       buyer.id,
       new Date(now.getTime() - 7 * DAY - 1000),
     );
-    expect(
-      await attributeOrder(db, {
-        shopId: shop.id,
-        attributionDays: 7,
-        buyerId: buyer.id,
-        visitorKey: null,
-        now,
-      }),
-    ).toBeNull();
+    expect(await attribute(shop.id, buyer.id, { now })).toBeNull();
     await click(
       shop.id,
       leader.id,
@@ -99,28 +104,12 @@ describe('attribution rules', () => {
       buyer.id,
       new Date(now.getTime() - 7 * DAY + 1000),
     );
-    expect(
-      await attributeOrder(db, {
-        shopId: shop.id,
-        attributionDays: 7,
-        buyerId: buyer.id,
-        visitorKey: null,
-        now,
-      }),
-    ).toMatchObject({
+    expect(await attribute(shop.id, buyer.id, { now })).toMatchObject({
       leaderId: leader.id,
       rate: '0.1000',
     });
     // a shop with a one-day window
-    expect(
-      await attributeOrder(db, {
-        shopId: shop.id,
-        attributionDays: 1,
-        buyerId: buyer.id,
-        visitorKey: null,
-        now,
-      }),
-    ).toBeNull();
+    expect(await attribute(shop.id, buyer.id, { days: 1, now })).toBeNull();
   });
 
   it('gives the sale to the last click', async () => {
@@ -135,17 +124,9 @@ describe('attribution rules', () => {
       new Date(now.getTime() - 2 * 3_600_000),
     );
     await click(shop.id, leaders[1]!.id, 'v-last', buyer.id, new Date(now.getTime() - 3_600_000));
-    expect(
-      (
-        await attributeOrder(db, {
-          shopId: shop.id,
-          attributionDays: 7,
-          buyerId: buyer.id,
-          visitorKey: 'v-last',
-          now,
-        })
-      )?.leaderId,
-    ).toBe(leaders[1]!.id);
+    expect((await attribute(shop.id, buyer.id, { visitorKey: 'v-last', now }))?.leaderId).toBe(
+      leaders[1]!.id,
+    );
   });
 
   it('counts a ref sent with the order as a click at that moment, and remembers it', async () => {
@@ -153,20 +134,14 @@ describe('attribution rules', () => {
     const buyer = await makeAccount(db, '买家');
     const now = new Date();
     await click(shop.id, leaders[0]!.id, 'v-ref', buyer.id, new Date(now.getTime() - 60_000 * 5));
-    const withRef = await attributeOrder(db, {
-      shopId: shop.id,
-      attributionDays: 7,
-      buyerId: buyer.id,
+    const withRef = await attribute(shop.id, buyer.id, {
       visitorKey: 'v-ref',
       ref: leaders[1]!.code,
       now,
     });
     expect(withRef?.leaderId).toBe(leaders[1]!.id);
     // a later order without a ref still goes to the ref's leader: it was the last click
-    const later = await attributeOrder(db, {
-      shopId: shop.id,
-      attributionDays: 7,
-      buyerId: buyer.id,
+    const later = await attribute(shop.id, buyer.id, {
       visitorKey: 'v-ref',
       now: new Date(now.getTime() + 1000),
     });
@@ -222,64 +197,27 @@ describe('attribution rules', () => {
   it('attributes by ref even when the visitor cookie is missing', async () => {
     const { shop, leaders } = await shopWithLeaders(1);
     const buyer = await makeAccount(db, '买家');
-    expect(
-      (
-        await attributeOrder(db, {
-          shopId: shop.id,
-          attributionDays: 7,
-          buyerId: buyer.id,
-          visitorKey: null,
-          ref: leaders[0]!.code,
-        })
-      )?.leaderId,
-    ).toBe(leaders[0]!.id);
+    expect((await attribute(shop.id, buyer.id, { ref: leaders[0]!.code }))?.leaderId).toBe(
+      leaders[0]!.id,
+    );
   });
 
   it('finds a click made before signing in through the visitor cookie', async () => {
     const { shop, leaders } = await shopWithLeaders(1);
     const buyer = await makeAccount(db, '买家');
     await click(shop.id, leaders[0]!.id, 'v-anon', null, new Date(Date.now() - 60_000));
-    expect(
-      await attributeOrder(db, {
-        shopId: shop.id,
-        attributionDays: 7,
-        buyerId: buyer.id,
-        visitorKey: null,
-      }),
-    ).toBeNull();
-    expect(
-      (
-        await attributeOrder(db, {
-          shopId: shop.id,
-          attributionDays: 7,
-          buyerId: buyer.id,
-          visitorKey: 'v-anon',
-        })
-      )?.leaderId,
-    ).toBe(leaders[0]!.id);
+    expect(await attribute(shop.id, buyer.id)).toBeNull();
+    expect((await attribute(shop.id, buyer.id, { visitorKey: 'v-anon' }))?.leaderId).toBe(
+      leaders[0]!.id,
+    );
   });
 
   it('pays no commission to a leader buying through their own link', async () => {
     const { shop, leaders } = await shopWithLeaders(1);
     const self = leaders[0]!;
-    expect(
-      await attributeOrder(db, {
-        shopId: shop.id,
-        attributionDays: 7,
-        buyerId: self.user.id,
-        visitorKey: null,
-        ref: self.code,
-      }),
-    ).toBeNull();
+    expect(await attribute(shop.id, self.user.id, { ref: self.code })).toBeNull();
     await click(shop.id, self.id, 'v-self', self.user.id, new Date());
-    expect(
-      await attributeOrder(db, {
-        shopId: shop.id,
-        attributionDays: 7,
-        buyerId: self.user.id,
-        visitorKey: 'v-self',
-      }),
-    ).toBeNull();
+    expect(await attribute(shop.id, self.user.id, { visitorKey: 'v-self' })).toBeNull();
   });
 
   it('pays no commission to a suspended leader, and their last click is not replaced by an older one', async () => {
@@ -292,25 +230,8 @@ describe('attribution rules', () => {
       `/api/shops/${shop.id}/leaders/${leaders[1]!.id}/suspend`,
     );
     expect(suspended.status).toBe(200);
-    expect(
-      await attributeOrder(db, {
-        shopId: shop.id,
-        attributionDays: 7,
-        buyerId: buyer.id,
-        visitorKey: 'v-susp',
-        now,
-      }),
-    ).toBeNull();
-    expect(
-      await attributeOrder(db, {
-        shopId: shop.id,
-        attributionDays: 7,
-        buyerId: buyer.id,
-        visitorKey: null,
-        ref: leaders[1]!.code,
-        now,
-      }),
-    ).toBeNull();
+    expect(await attribute(shop.id, buyer.id, { visitorKey: 'v-susp', now })).toBeNull();
+    expect(await attribute(shop.id, buyer.id, { ref: leaders[1]!.code, now })).toBeNull();
     // reinstated, with the same code: links already shared keep working
     const back = await ownerClient.post(`/api/shops/${shop.id}/leaders/${leaders[1]!.id}/approve`, {
       commissionRate: 0.05,
@@ -324,24 +245,9 @@ describe('attribution rules', () => {
     const here = await shopWithLeaders(1);
     const there = await shopWithLeaders(1);
     const buyer = await makeAccount(db, '买家');
-    expect(
-      await attributeOrder(db, {
-        shopId: here.shop.id,
-        attributionDays: 7,
-        buyerId: buyer.id,
-        visitorKey: null,
-        ref: there.leaders[0]!.code,
-      }),
-    ).toBeNull();
+    expect(await attribute(here.shop.id, buyer.id, { ref: there.leaders[0]!.code })).toBeNull();
     await click(there.shop.id, there.leaders[0]!.id, 'v-other', buyer.id, new Date());
-    expect(
-      await attributeOrder(db, {
-        shopId: here.shop.id,
-        attributionDays: 7,
-        buyerId: buyer.id,
-        visitorKey: 'v-other',
-      }),
-    ).toBeNull();
+    expect(await attribute(here.shop.id, buyer.id, { visitorKey: 'v-other' })).toBeNull();
     // a ref from the other shop does not hide this shop's own last click
     await click(
       here.shop.id,
@@ -352,10 +258,7 @@ describe('attribution rules', () => {
     );
     expect(
       (
-        await attributeOrder(db, {
-          shopId: here.shop.id,
-          attributionDays: 7,
-          buyerId: buyer.id,
+        await attribute(here.shop.id, buyer.id, {
           visitorKey: 'v-other',
           ref: there.leaders[0]!.code,
         })

@@ -231,6 +231,40 @@ describe('members-only streams', () => {
     expect(late.status).toBe(409);
   });
 
+  it('keeps its replay (playlist, media files, comments) for those who could watch it live', async () => {
+    const shop = await makeShop(app, db);
+    const planned = await plannedStream(shop.owner, shop.shopId, { title: '会员回放' });
+    expect((await edit(shop.owner, planned, { visibility: 'members' })).status).toBe(200);
+    expect((await shop.owner.post(`/api/streams/${planned}/start`)).status).toBe(200);
+    expect((await shop.owner.post(`/api/streams/${planned}/end`)).status).toBe(200);
+
+    const replay = [
+      `/api/streams/${planned}/replay/comments`,
+      `/api/streams/${planned}/replay/index.m3u8`,
+      `/api/streams/${planned}/replay/${planned}/index.m3u8`,
+    ];
+    const codes = async (client: Client) => {
+      const out = [];
+      for (const path of replay) {
+        const res = await client.get(path);
+        out.push(
+          res.status === 403
+            ? ((await res.json()) as { error: { code: string } }).error.code
+            : 'open',
+        );
+      }
+      return out;
+    };
+    const stranger = await makeBuyer(app, '路人');
+    expect(await codes(stranger)).toEqual(['members_only', 'members_only', 'members_only']);
+    expect(await codes(new Client(app))).toEqual(['members_only', 'members_only', 'members_only']);
+    // a member gets past the check (this app runs no recorder, so the media is not found)
+    expect((await join(stranger, shop.shopId)).status).toBe(201);
+    expect(await codes(stranger)).toEqual(['open', 'open', 'open']);
+    expect((await stranger.get(replay[0]!)).status).toBe(200);
+    expect(await codes(shop.owner)).toEqual(['open', 'open', 'open']);
+  });
+
   it('is listed on the shop page only to members and the owner', async () => {
     const shop = await makeShop(app, db);
     const secret = await plannedStream(shop.owner, shop.shopId, { title: '会员预告' });

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeAccount, makeShopWithStream } from '../helpers/factories';
-import { serveTestApp, sessionCookie } from '../helpers/app';
-import { ask, collect, connected, openSocket, until, type TestSocket } from '../helpers/sockets';
+import type { serveTestApp } from '../helpers/app';
+import { sessionCookie } from '../helpers/app';
+import { joinStream, serveLiveStream } from '../helpers/socket-room';
+import { ask, collect, until, type TestSocket } from '../helpers/sockets';
 
 // Moderators (issue 15): the owner appoints them per shop; they delete comments, mute and
 // remove, over the socket and over HTTP, but never pin, sell, start or end. Comments of the
@@ -36,26 +38,15 @@ async function guest(name: string) {
   return { id: me.user.id, cookie };
 }
 
-async function joined(cookie: string, stream = streamId) {
-  const socket = openSocket(served.url, { cookie });
-  sockets.push(socket);
-  await connected(socket);
-  const answer = await ask(socket, 'stream:join', { streamId: stream });
-  expect(answer).toMatchObject({ ok: true });
-  return { socket, answer };
-}
+const joined = (cookie: string, stream = streamId) =>
+  joinStream(served.url, cookie, stream, sockets);
 
 async function appoint(userId: string, shop = shopId) {
   return http(ownerCookie, 'POST', `/api/shops/${shop}/moderators`, { userId });
 }
 
 beforeAll(async () => {
-  served = await serveTestApp();
-  owner = await makeAccount(served.db, '王老板');
-  const made = await makeShopWithStream(served.db, owner.id, 'live');
-  shopId = made.shop.id;
-  streamId = made.stream.id;
-  ownerCookie = await sessionCookie(served.url, owner);
+  ({ served, owner, ownerCookie, shopId, streamId } = await serveLiveStream());
 });
 
 afterAll(async () => {

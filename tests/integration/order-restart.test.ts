@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { createTestDatabase, kyselyFor } from '../setup/services';
 import { freePort } from '../setup/ports';
@@ -157,6 +157,65 @@ describe('a server killed mid-storm and restarted', () => {
       phone: phoneOf(buyers[0]!),
     });
     expect(late.status).toBe(409);
+    await server.kill('SIGTERM');
+  }, 120_000);
+
+  it('a waitlist hold that runs out while the server is down passes to the next after restart', async () => {
+    const port = await freePort();
+    const env = { WAITLIST_HOLD_SECONDS: '3' };
+    let server = await startServerProcess(database.url, port, env);
+    const { streamId, offerId } = await setUpShop(server.baseUrl, { quantity: 1 });
+    const buyer = await guest(server.baseUrl, '买家');
+    const placed = await json<{ order: { id: string } }>(
+      await buyer.post(`/api/streams/${streamId}/orders`, {
+        offerId,
+        quantity: 1,
+        phone: phoneOf(buyer),
+      }),
+    );
+    const [first, second] = [await guest(server.baseUrl, '甲'), await guest(server.baseUrl, '乙')];
+    const line = `/api/streams/${streamId}/offers/${offerId}/waitlist`;
+    expect((await first.post(line, {})).status).toBe(201);
+    expect((await second.post(line, {})).status).toBe(201);
+    // the buyer cancels: the unit is held for the first in line, whose hold is a pg-boss job
+    expect((await buyer.post(`/api/orders/${placed.order.id}/cancel`, {})).status).toBe(200);
+    const entries = () =>
+      db
+        .selectFrom('waitlist_entries')
+        .select(['id', 'user_id', 'state'])
+        .where('offer_id', '=', offerId)
+        .orderBy('seq')
+        .execute();
+    const [held, waiting] = await entries();
+    expect(held).toMatchObject({ state: 'offered' });
+    expect(waiting).toMatchObject({ state: 'waiting' });
+    const job = () =>
+      sql<{ state: string }>`select state from pgboss.job
+        where name = 'waitlist-expiry' and data->>'entryId' = ${held!.id}`.execute(db);
+    expect((await job()).rows).toHaveLength(1);
+
+    await server.kill('SIGKILL');
+    await sleep(4_000); // the hold runs out while nothing runs
+    server = await startServerProcess(database.url, port, env);
+    for (let i = 0; i < 100; i++) {
+      if ((await entries())[1]?.state === 'offered') break;
+      await sleep(100);
+    }
+    const after = await entries();
+    expect(after.map((e) => e.state)).toEqual(['expired', 'offered']);
+    // the unit moved once: still held, never back on sale twice
+    const stock = await db
+      .selectFrom('offers')
+      .select(['remaining', 'reserved'])
+      .where('id', '=', offerId)
+      .executeTakeFirstOrThrow();
+    expect(stock).toEqual({ remaining: 0, reserved: 1 });
+    // the restarted server worked the queued job (the sweep stands behind it)
+    for (let i = 0; i < 50 && (await job()).rows[0]?.state !== 'completed'; i++) await sleep(100);
+    expect((await job()).rows[0]?.state).toBe('completed');
+    // and the second resident orders the held unit
+    const claimed = await second.post(`${line}/claim`, { phone: phoneOf(second) });
+    expect(claimed.status).toBe(201);
     await server.kill('SIGTERM');
   }, 120_000);
 });

@@ -1,7 +1,6 @@
-import { RoomServiceClient } from 'livekit-server-sdk';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { recordClickUnlessRecent } from '../../db/repositories/leader.repository';
-import { DEV_LIVEKIT_KEY, DEV_LIVEKIT_SECRET } from '../../server/config';
+import { roomService } from '../helpers/livekit';
 import { buildTestApp, Client } from '../helpers/app';
 import {
   liveStream,
@@ -21,11 +20,7 @@ import {
 const { app, db, realtime } = buildTestApp();
 afterAll(() => db.destroy());
 
-const rooms = new RoomServiceClient(
-  inject('livekitUrl').replace(/^ws/, 'http'),
-  DEV_LIVEKIT_KEY,
-  DEV_LIVEKIT_SECRET,
-);
+const rooms = roomService();
 
 const DAY = 86_400_000;
 
@@ -52,27 +47,21 @@ describe('PATCH /api/shops/:shopId', () => {
   it('saves every setting, and the public shop page shows them', async () => {
     const owner = await ownerWithShop(app);
     const logo = `/api/uploads/${crypto.randomUUID()}.png`;
-    const res = await patchShop(owner.client, owner.shop.id, {
-      name: '  王记鲜果（康健店） ',
+    const settings = {
       address: '康健路 90 号',
       pickupHours: '每天 17:00–20:00',
       story: '三十年的老水果摊。',
       logoUrl: logo,
       attributionDays: 14,
       defaultBuyerLimit: 3,
+    };
+    const res = await patchShop(owner.client, owner.shop.id, {
+      name: '  王记鲜果（康健店） ',
+      ...settings,
     });
     expect(res).toMatchObject({
       status: 200,
-      shop: {
-        id: owner.shop.id,
-        name: '王记鲜果（康健店）',
-        address: '康健路 90 号',
-        pickupHours: '每天 17:00–20:00',
-        story: '三十年的老水果摊。',
-        logoUrl: logo,
-        attributionDays: 14,
-        defaultBuyerLimit: 3,
-      },
+      shop: { id: owner.shop.id, name: '王记鲜果（康健店）', ...settings },
     });
     const page = (await (
       await new Client(app).get(`/api/shops/${owner.shop.slug}`)

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { dayIn, SHOP_TIME_ZONE } from '../../server/rules/pickup';
-import { toPrepare } from '../../server/services/after-sales.service';
+import { toPrepare } from '../../server/services/pickup.service';
 import { buildTestApp } from '../helpers/app';
 import { makeBuyers, makeLeader, makeOffer, makeShop, order } from '../helpers/factories';
 
@@ -27,6 +27,11 @@ async function ownerUser(shopId: string) {
     .where('shops.id', '=', shopId)
     .executeTakeFirstOrThrow();
   return { ...row, guest: false };
+}
+
+/** The owner's packing list for the shop's own counter, as it stands at `at`. */
+async function ownersList(shopId: string, at: Date) {
+  return toPrepare(db, await ownerUser(shopId), shopId, shopId, at);
 }
 
 describe('the list of what to prepare at a pickup point', () => {
@@ -107,14 +112,7 @@ describe('the list of what to prepare at a pickup point', () => {
     expect(point.buyers.map((b) => b.pickupCode)).toEqual([atLeader.pickupCode]);
 
     // the pre-order joins the list on its stream's day
-    const owner = await ownerUser(shop.shopId);
-    const then = await toPrepare(
-      db,
-      owner,
-      shop.shopId,
-      shop.shopId,
-      new Date(Date.now() + 7 * DAY + 60_000),
-    );
+    const then = await ownersList(shop.shopId, new Date(Date.now() + 7 * DAY + 60_000));
     expect(then.buyers).toHaveLength(3);
     expect(then.buyers.filter((b) => b.overdue)).toHaveLength(2);
   });
@@ -126,22 +124,9 @@ describe('the list of what to prepare at a pickup point', () => {
     const placed = await order(buyer!, shop.streamId, { offerId });
     // 00:30 on 2 January in Shanghai is still 1 January in UTC
     await backdate(placed.order!.id, new Date('2030-01-01T16:30:00Z'));
-    const owner = await ownerUser(shop.shopId);
-    const lateEvening = await toPrepare(
-      db,
-      owner,
-      shop.shopId,
-      shop.shopId,
-      new Date('2030-01-01T15:59:00Z'),
-    );
+    const lateEvening = await ownersList(shop.shopId, new Date('2030-01-01T15:59:00Z'));
     expect(lateEvening).toMatchObject({ today: '2030-01-01', buyers: [] });
-    const nextMorning = await toPrepare(
-      db,
-      owner,
-      shop.shopId,
-      shop.shopId,
-      new Date('2030-01-02T01:00:00Z'),
-    );
+    const nextMorning = await ownersList(shop.shopId, new Date('2030-01-02T01:00:00Z'));
     expect(nextMorning).toMatchObject({
       today: '2030-01-02',
       buyers: [{ dueOn: '2030-01-02', overdue: false }],

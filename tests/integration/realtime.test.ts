@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeAccount, makeShopWithStream } from '../helpers/factories';
-import { serveTestApp, sessionCookie } from '../helpers/app';
+import type { serveTestApp } from '../helpers/app';
+import { sessionCookie } from '../helpers/app';
+import { joinStream, serveLiveStream } from '../helpers/socket-room';
 import {
   ask,
   collect,
@@ -17,26 +19,14 @@ let shopId: string;
 let streamId: string;
 const sockets: TestSocket[] = [];
 
-async function joined(cookie: string) {
-  const socket = openSocket(served.url, { cookie });
-  sockets.push(socket);
-  await connected(socket);
-  const answer = await ask(socket, 'stream:join', { streamId });
-  expect(answer).toMatchObject({ ok: true });
-  return { socket, answer };
-}
+const joined = (cookie: string) => joinStream(served.url, cookie, streamId, sockets);
 
 async function guest(name: string) {
   return sessionCookie(served.url, { guest: name });
 }
 
 beforeAll(async () => {
-  served = await serveTestApp();
-  const owner = await makeAccount(served.db, '王老板');
-  const made = await makeShopWithStream(served.db, owner.id, 'live');
-  shopId = made.shop.id;
-  streamId = made.stream.id;
-  ownerCookie = await sessionCookie(served.url, owner);
+  ({ served, ownerCookie, shopId, streamId } = await serveLiveStream());
 });
 
 afterAll(async () => {
@@ -386,12 +376,15 @@ describe('events from the services', () => {
     first.emit('like', { count: 3 });
     second.emit('like');
     await until(() => likes.at(-1)?.count === 4, 5000, 'four likes');
-    const row = await served.db
-      .selectFrom('streams')
-      .select('like_count')
-      .where('id', '=', stream.id)
-      .executeTakeFirstOrThrow();
-    expect(row.like_count).toBe(4);
+    const likeCount = async () =>
+      (
+        await served.db
+          .selectFrom('streams')
+          .select('like_count')
+          .where('id', '=', stream.id)
+          .executeTakeFirstOrThrow()
+      ).like_count;
+    expect(await likeCount()).toBe(4);
     // a visitor without a session counts too (once per visitor cookie)
     const visitorCookie = `linli_vid=${crypto.randomUUID()}`;
     const anonymous = [
@@ -409,12 +402,7 @@ describe('events from the services', () => {
     third.disconnect();
     await until(() => counts.at(-1)?.count === 2, 5000, 'one person and the visitor left');
     await new Promise((r) => setTimeout(r, 700)); // past the next like flush (every 500 ms)
-    const after = await served.db
-      .selectFrom('streams')
-      .select('like_count')
-      .where('id', '=', stream.id)
-      .executeTakeFirstOrThrow();
-    expect(after.like_count).toBe(4);
+    expect(await likeCount()).toBe(4);
   });
 });
 

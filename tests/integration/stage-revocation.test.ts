@@ -8,7 +8,8 @@ import {
   type RemoteParticipant,
   type RemoteTrack,
 } from '@livekit/rtc-node';
-import { AccessToken, RoomServiceClient, TokenVerifier } from 'livekit-server-sdk';
+import { AccessToken, TokenVerifier } from 'livekit-server-sdk';
+import { roomService } from '../helpers/livekit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEV_LIVEKIT_KEY, DEV_LIVEKIT_SECRET } from '../../server/config';
 import { HttpClient, setUpShop, sleep, startServerProcess } from '../helpers/server-process';
@@ -88,11 +89,7 @@ describe('revocations that bite', () => {
       LIVEKIT_PORT: String(livekitPort),
     });
     cleanups.push(() => app.kill('SIGTERM'));
-    const rooms = new RoomServiceClient(
-      `http://127.0.0.1:${livekitPort}`,
-      DEV_LIVEKIT_KEY,
-      DEV_LIVEKIT_SECRET,
-    );
+    const rooms = roomService(`http://127.0.0.1:${livekitPort}`);
     const { owner, streamId } = await setUpShop(app.baseUrl, { quantity: 10 });
     expect((await owner.post(`/api/streams/${streamId}/start`, {})).status).toBe(200);
 

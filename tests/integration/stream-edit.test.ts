@@ -1,17 +1,12 @@
-import { RoomServiceClient } from 'livekit-server-sdk';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { DEV_LIVEKIT_KEY, DEV_LIVEKIT_SECRET } from '../../server/config';
+import { afterAll, describe, expect, it } from 'vitest';
+import { roomService } from '../helpers/livekit';
 import { buildTestApp, Client } from '../helpers/app';
 import { liveStream, ownerWithShop, plannedStream, resident } from '../helpers/factories';
 
 const { app, db, realtime } = buildTestApp();
 afterAll(() => db.destroy());
 
-const rooms = new RoomServiceClient(
-  inject('livekitUrl').replace(/^ws/, 'http'),
-  DEV_LIVEKIT_KEY,
-  DEV_LIVEKIT_SECRET,
-);
+const rooms = roomService();
 
 function edit(client: Client, streamId: string, body: unknown) {
   return client.request('PATCH', `/api/streams/${streamId}`, { json: body });
@@ -59,6 +54,7 @@ describe('editing a scheduled stream', () => {
         scheduledAt: at,
         coverUrl: '/demo/oranges.svg',
         leaderboardHidden: false,
+        saleEndsAt: null,
       },
     ]);
 

@@ -1,12 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { startSmtpServer } from '../helpers/smtp';
 import { freeLivekitPorts, freePort } from './ports';
-import { createTestDatabase, startTestLivekit } from './services';
+import { createTestDatabase, startTestLivekit, startTestRecorder } from './services';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    /** where the app's mail (the SMTP server it sends through) lands, one JSON file each */
+    smtpDir: string;
   }
 }
 
@@ -22,10 +27,15 @@ export default async function setup(project: TestProject) {
   }
   const PORT = Number(process.env.BROWSER_TEST_PORT ?? (await freePort()));
   const database = await createTestDatabase('browser');
+  const smtpDir = mkdtempSync(join(tmpdir(), 'linli-smtp-'));
+  const smtp = await startSmtpServer({ dir: smtpDir });
+  const recorder = await startTestRecorder();
   const livekit = await startTestLivekit(
     await freeLivekitPorts(),
     `http://127.0.0.1:${PORT}/api/livekit/webhook`,
+    recorder.redisAddress,
   );
+  await recorder.attach(livekit.url);
   const output: string[] = [];
   const server: ChildProcess = spawn('node_modules/.bin/tsx', ['server/main.ts'], {
     env: {
@@ -41,6 +51,7 @@ export default async function setup(project: TestProject) {
       GUESTS_PER_DEVICE_PER_HOUR: '1000',
       SIGNUPS_PER_IP_PER_HOUR: '1000',
       LOGIN_FAILURES_PER_IP_PER_DAY: '1000',
+      SMTP_URL: smtp.url,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -59,6 +70,7 @@ export default async function setup(project: TestProject) {
     if (server.exitCode !== null || Date.now() > deadline) {
       server.kill('SIGKILL');
       await livekit.stop();
+      await recorder.stop();
       await database.drop();
       throw new Error(`the app did not come up:\n${output.join('')}`);
     }
@@ -67,6 +79,7 @@ export default async function setup(project: TestProject) {
   project.provide('baseUrl', baseUrl);
   project.provide('databaseUrl', database.url);
   project.provide('livekitUrl', livekit.url);
+  project.provide('smtpDir', smtpDir);
 
   return async () => {
     const exited = new Promise((r) => server.once('exit', r));
@@ -74,6 +87,8 @@ export default async function setup(project: TestProject) {
     await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
     server.kill('SIGKILL');
     await livekit.stop();
+    await recorder.stop();
     await database.drop();
+    await smtp.close();
   };
 }

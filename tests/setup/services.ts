@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { DEV_LIVEKIT_KEY, DEV_LIVEKIT_SECRET } from '../../server/config';
@@ -7,6 +9,13 @@ import {
   startLivekit,
   type RunningLivekit,
 } from '../../media/livekit-process';
+import {
+  ensureEgressBinary,
+  startEgress,
+  startMediaRedis,
+  type RunningProcess,
+} from '../../media/egress-process';
+import { freePort } from './ports';
 
 /** Where tests may create and drop their own databases. */
 export const ADMIN_DATABASE_URL =
@@ -54,6 +63,7 @@ export function kyselyFor<DB>(url: string): Kysely<DB> {
 export async function startTestLivekit(
   ports: { http: number; rtcTcp: number; rtcUdp: number },
   webhookUrl?: string,
+  redisAddress?: string,
 ): Promise<RunningLivekit> {
   const binary = ensureLivekitBinary();
   return startLivekit({
@@ -62,5 +72,40 @@ export async function startTestLivekit(
     apiKey: DEV_LIVEKIT_KEY,
     apiSecret: DEV_LIVEKIT_SECRET,
     ...(webhookUrl ? { webhookUrl } : {}),
+    ...(redisAddress ? { redisAddress } : {}),
   });
+}
+
+/**
+ * The recorder as `npm start` runs it: a private Redis for one livekit-server, and LiveKit
+ * Egress beside it (started with `attach` once livekit-server is up).
+ */
+export async function startTestRecorder(): Promise<{
+  redisAddress: string;
+  attach(livekitUrl: string): Promise<void>;
+  stop(): Promise<void>;
+}> {
+  const redis = await startMediaRedis(await freePort());
+  let egress: RunningProcess | undefined;
+  return {
+    redisAddress: redis.address,
+    async attach(livekitUrl) {
+      egress = await startEgress({
+        binary: ensureEgressBinary(),
+        configDir: join(tmpdir(), 'linli-test-egress'),
+        apiKey: DEV_LIVEKIT_KEY,
+        apiSecret: DEV_LIVEKIT_SECRET,
+        wsUrl: livekitUrl,
+        redisAddress: redis.address,
+        healthPort: await freePort(),
+        ...(process.env.EGRESS_LOG
+          ? { log: (line: string) => console.log(`[egress] ${line}`) }
+          : {}),
+      });
+    },
+    async stop() {
+      await egress?.stop();
+      await redis.stop();
+    },
+  };
 }

@@ -8,7 +8,7 @@ import {
   LeaderProfileBody,
 } from '../../contracts/leader';
 import { createRouter, errors, jsonBody, jsonContent } from '../../openapi';
-import type { Router } from '../router';
+import { type Router, ON_RESOURCE } from '../router';
 
 /** /api/invites/{token}…: an invitation link, previewed and accepted by the invited leader. */
 export function inviteRoutes() {
@@ -53,10 +53,7 @@ function acceptRoute(router: Router) {
       responses: {
         200: jsonContent(LeaderEnvelope, 'Approved, with a code'),
         ...errors(
-          'validation_failed',
-          'unauthenticated',
-          'forbidden',
-          'not_found',
+          ...ON_RESOURCE,
           'invite_used',
           'invite_expired',
           'invite_revoked',

@@ -1,9 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
 import { publicOrigin } from '../../http/origin';
 import { requireUser } from '../../middleware/session';
-import { monthlyStatement, myMemberships } from '../../services/leader.service';
+import { monthlyStatement, myMemberships, myShareableStreams } from '../../services/leader.service';
 import { ShopParams } from '../../contracts/common';
-import { Memberships, Statement, StatementQuery } from '../../contracts/leader';
+import { Memberships, ShareableStreams, Statement, StatementQuery } from '../../contracts/leader';
 import { createRouter, errors, jsonContent } from '../../openapi';
 import type { Router } from '../router';
 
@@ -11,6 +11,7 @@ import type { Router } from '../router';
 export function leaderMeRoutes() {
   const router = createRouter();
   membershipsRoute(router);
+  streamsRoute(router);
   statementRoute(router);
   return router;
 }
@@ -30,6 +31,25 @@ function membershipsRoute(router: Router) {
     async (c) => {
       const memberships = await myMemberships(c.var.deps.db, requireUser(c), publicOrigin(c));
       return c.json({ memberships }, 200);
+    },
+  );
+}
+
+function streamsRoute(router: Router) {
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/me/streams',
+      tags: ['leaders'],
+      summary: "The streams the signed-in leader can share, each with the leader's ?ref= link",
+      responses: {
+        200: jsonContent(ShareableStreams, 'Upcoming, live and replayable streams'),
+        ...errors('unauthenticated'),
+      },
+    }),
+    async (c) => {
+      const streams = await myShareableStreams(c.var.deps.db, requireUser(c), publicOrigin(c));
+      return c.json({ streams }, 200);
     },
   );
 }

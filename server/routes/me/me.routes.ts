@@ -6,15 +6,17 @@ import { MyShops } from '../../contracts/shop';
 import { listMyOrders } from '../../services/order-query.service';
 import { listMyShops } from '../../services/stream.service';
 import { createRouter, errors, jsonContent } from '../../openapi';
+import { myNotificationRoutes } from './notifications.routes';
+import { myRatingRoutes } from './ratings.routes';
 import type { Router } from '../router';
 
-/** Everything under /api/me: the signed-in user, their orders, the shops they own. */
+/** Everything under /api/me: the signed-in user, their orders and ratings, the shops they own. */
 export function meRoutes() {
   const router = createRouter();
   meRoute(router);
   myOrdersRoute(router);
   myShopsRoute(router);
-  return router;
+  return router.route('/', myRatingRoutes()).route('/', myNotificationRoutes());
 }
 
 function meRoute(router: Router) {

@@ -3,6 +3,7 @@ import { requireAccount, requireUser } from '../../middleware/session';
 import { OrderParams } from '../../contracts/common';
 import {
   DeclineRefundBody,
+  MyRefundRequestEnvelope,
   OrderDetailEnvelope,
   RefundBody,
   RefundDeclined,
@@ -10,13 +11,23 @@ import {
   RefundRequestOpened,
 } from '../../contracts/order';
 import { createRouter, errors, jsonBody, jsonContent } from '../../openapi';
-import { declineRefund, refundOrder, requestRefund } from '../../services/after-sales.service';
+import {
+  declineRefund,
+  myRefundRequest,
+  refundOrder,
+  requestRefund,
+} from '../../services/after-sales.service';
 import type { Router } from '../router';
 
-/** /api/orders/{orderId}/refund…: a buyer asks for a refund; the owner refunds or declines. */
+/**
+ * /api/orders/{orderId}/refund…: a buyer asks for a refund (small bad-goods claims with a
+ * photo are refunded at once) and follows it; the owner, or the leader of the order's pickup
+ * point for a small claim, refunds; the owner declines.
+ */
 export function orderRefundRoutes() {
   const router = createRouter();
   requestRefundRoute(router);
+  myRefundRequestRoute(router);
   refundRoute(router);
   declineRefundRoute(router);
   return router;
@@ -28,7 +39,8 @@ function requestRefundRoute(router: Router) {
       method: 'post',
       path: '/{orderId}/refund-requests',
       tags: ['refunds'],
-      summary: 'Ask for a refund (buyer), with a reason and optionally a photo',
+      summary:
+        'Ask for a refund (buyer), with a reason and optionally a photo; 201 approved at once for 秒退款',
       request: {
         params: OrderParams,
         body: jsonBody(RefundRequestBody),
@@ -46,7 +58,7 @@ function requestRefundRoute(router: Router) {
     }),
     async (c) => {
       const refundRequest = await requestRefund(
-        c.var.deps.db,
+        c.var.deps,
         requireUser(c),
         c.req.valid('param').orderId,
         c.req.valid('json'),
@@ -56,13 +68,41 @@ function requestRefundRoute(router: Router) {
   );
 }
 
+function myRefundRequestRoute(router: Router) {
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{orderId}/refund-request',
+      tags: ['refunds'],
+      summary: "The order's latest refund request and its promised answer time (buyer)",
+      request: { params: OrderParams },
+      responses: {
+        200: jsonContent(MyRefundRequestEnvelope, 'The request, or null'),
+        ...errors('unauthenticated', 'not_found'),
+      },
+    }),
+    async (c) =>
+      c.json(
+        {
+          refundRequest: await myRefundRequest(
+            c.var.deps.db,
+            requireUser(c),
+            c.req.valid('param').orderId,
+          ),
+        },
+        200,
+      ),
+  );
+}
+
 function refundRoute(router: Router) {
   router.openapi(
     createRoute({
       method: 'post',
       path: '/{orderId}/refund',
       tags: ['refunds'],
-      summary: 'Refund an order (owner); units return if not yet picked up',
+      summary:
+        "Refund an order (owner), or approve a small claim at the leader's own point; units return if not yet picked up",
       request: {
         params: OrderParams,
         body: {
@@ -72,7 +112,13 @@ function refundRoute(router: Router) {
       },
       responses: {
         200: jsonContent(OrderDetailEnvelope, 'Refunded'),
-        ...errors('unauthenticated', 'forbidden', 'not_found', 'invalid_transition'),
+        ...errors(
+          'validation_failed',
+          'unauthenticated',
+          'forbidden',
+          'not_found',
+          'invalid_transition',
+        ),
       },
     }),
     async (c) => {
@@ -110,7 +156,7 @@ function declineRefundRoute(router: Router) {
     async (c) =>
       c.json(
         await declineRefund(
-          c.var.deps.db,
+          c.var.deps,
           requireAccount(c),
           c.req.valid('param').orderId,
           c.req.valid('json').note,

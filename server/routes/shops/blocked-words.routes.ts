@@ -4,7 +4,7 @@ import { getBlockedWords, setBlockedWords } from '../../services/comment.service
 import { ShopParams } from '../../contracts/common';
 import { BlockedWords, PutBlockedWordsBody } from '../../contracts/shop';
 import { createRouter, errors, jsonBody, jsonContent } from '../../openapi';
-import type { Router } from '../router';
+import { type Router, ON_RESOURCE } from '../router';
 
 /** /api/shops/{shopId}/blocked-words: the shop-wide list of words comments may not contain (owner only). */
 export function shopBlockedWordRoutes() {
@@ -45,7 +45,7 @@ function putBlockedWordsRoute(router: Router) {
       request: { params: ShopParams, body: jsonBody(PutBlockedWordsBody) },
       responses: {
         200: jsonContent(BlockedWords, 'The new list'),
-        ...errors('validation_failed', 'unauthenticated', 'forbidden', 'not_found'),
+        ...errors(...ON_RESOURCE),
       },
     }),
     async (c) => {

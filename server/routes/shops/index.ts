@@ -7,9 +7,12 @@ import { shopModeratorRoutes } from './moderators.routes';
 import { shopOrderRoutes } from './orders.routes';
 import { shopPickupRoutes } from './pickups.routes';
 import { shopProductRoutes } from './products.routes';
+import { shopRatingRoutes } from './ratings.routes';
 import { shopRefundRequestRoutes } from './refund-requests.routes';
+import { shopSettlementRoutes } from './settlement.routes';
 import { shopRootRoutes } from './shops.routes';
 import { shopStreamRoutes } from './streams.routes';
+import { shopTrustRoutes } from './trust.routes';
 
 /** Everything under /api/shops: one file per resource after /{shopId}/ (leaders.routes.ts is /{shopId}/leaders…). */
 export function shopRoutes() {
@@ -24,5 +27,8 @@ export function shopRoutes() {
     .route('/', shopOrderRoutes())
     .route('/', shopProductRoutes())
     .route('/', shopPickupRoutes())
-    .route('/', shopRefundRequestRoutes());
+    .route('/', shopRefundRequestRoutes())
+    .route('/', shopRatingRoutes())
+    .route('/', shopSettlementRoutes())
+    .route('/', shopTrustRoutes());
 }

@@ -11,7 +11,7 @@ import {
 } from '../../contracts/leader';
 import { createRouter, errors, jsonBody, jsonContent } from '../../openapi';
 import { publicOrigin } from '../../http/origin';
-import type { Router } from '../router';
+import { type Router, ON_RESOURCE } from '../router';
 
 /** /api/shops/{shopId}/leader-invites…: the owner's invitation links (accepting one is /api/invites). */
 export function shopLeaderInviteRoutes() {
@@ -32,7 +32,7 @@ function createInviteRoute(router: Router) {
       request: { params: ShopParams, body: jsonBody(CreateInviteBody) },
       responses: {
         201: jsonContent(CreatedInvite, 'The invitation and its /invite/<token> link'),
-        ...errors('validation_failed', 'unauthenticated', 'forbidden', 'not_found'),
+        ...errors(...ON_RESOURCE),
       },
     }),
     async (c) => {

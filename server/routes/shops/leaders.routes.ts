@@ -16,7 +16,8 @@ import {
   RateBody,
 } from '../../contracts/leader';
 import { createRouter, errors, jsonBody, jsonContent } from '../../openapi';
-import type { Router } from '../router';
+import { tellLeaderDecision } from '../../services/notification.service';
+import { type Router, ON_RESOURCE } from '../router';
 
 /** /api/shops/{shopId}/leaders…: applying to lead a shop, and the owner's leader board and decisions. */
 export function shopLeaderRoutes() {
@@ -42,7 +43,7 @@ function applyRoute(router: Router) {
       },
       responses: {
         201: jsonContent(LeaderEnvelope, 'The application, pending'),
-        ...errors('validation_failed', 'unauthenticated', 'forbidden', 'not_found', 'conflict'),
+        ...errors(...ON_RESOURCE, 'conflict'),
       },
     }),
     async (c) => {
@@ -91,7 +92,7 @@ function approveRoute(router: Router) {
       request: { params: LeaderParams, body: jsonBody(RateBody) },
       responses: {
         200: jsonContent(LeaderEnvelope, 'Approved, with a code'),
-        ...errors('validation_failed', 'unauthenticated', 'forbidden', 'not_found', 'conflict'),
+        ...errors(...ON_RESOURCE, 'conflict'),
       },
     }),
     async (c) => {
@@ -103,6 +104,7 @@ function approveRoute(router: Router) {
         leaderId,
         c.req.valid('json').commissionRate,
       );
+      await tellLeaderDecision(c.var.deps, leader);
       return c.json({ leader }, 200);
     },
   );
@@ -134,6 +136,7 @@ function declineAndSuspendRoutes(router: Router) {
           leaderId,
           to,
         );
+        await tellLeaderDecision(c.var.deps, leader);
         return c.json({ leader }, 200);
       },
     );
@@ -150,7 +153,7 @@ function changeRateRoute(router: Router) {
       request: { params: LeaderParams, body: jsonBody(RateBody) },
       responses: {
         200: jsonContent(LeaderEnvelope, 'The new rate'),
-        ...errors('validation_failed', 'unauthenticated', 'forbidden', 'not_found'),
+        ...errors(...ON_RESOURCE),
       },
     }),
     async (c) => {

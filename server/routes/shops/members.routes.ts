@@ -6,7 +6,7 @@ import { JoinShopBody, ShopMembershipEnvelope, ShopMemberList } from '../../cont
 import { VISITOR_COOKIE, isVisitorKey } from '../../http/visitor';
 import { createRouter, errors, jsonContent } from '../../openapi';
 import { joinShop, leaveShop, listMembers, myMembership } from '../../services/member.service';
-import type { Router } from '../router';
+import { type Router, ON_RESOURCE } from '../router';
 
 /** /api/shops/{shopId}/members…: residents join and leave a shop; the owner sees who joined. */
 export function shopMemberRoutes() {
@@ -50,7 +50,7 @@ function listRoute(router: Router) {
       request: { params: ShopParams },
       responses: {
         200: jsonContent(ShopMemberList, 'The members'),
-        ...errors('validation_failed', 'unauthenticated', 'forbidden', 'not_found'),
+        ...errors(...ON_RESOURCE),
       },
     }),
     async (c) => {

@@ -13,7 +13,7 @@ import {
   dismissModerator,
   listModerators,
 } from '../../services/moderator.service';
-import type { Router } from '../router';
+import { type Router, ON_RESOURCE } from '../router';
 
 /** /api/shops/{shopId}/moderators…: whom the owner appoints to moderate the shop's streams. */
 export function shopModeratorRoutes() {
@@ -34,7 +34,7 @@ function listRoute(router: Router) {
       request: { params: ShopParams },
       responses: {
         200: jsonContent(ModeratorList, 'The moderators, first appointed first'),
-        ...errors('validation_failed', 'unauthenticated', 'forbidden', 'not_found'),
+        ...errors(...ON_RESOURCE),
       },
     }),
     async (c) => {
@@ -55,7 +55,7 @@ function appointRoute(router: Router) {
       request: { params: ShopParams, body: jsonBody(AppointModeratorBody) },
       responses: {
         201: jsonContent(ModeratorEnvelope, 'Appointed (appointing twice changes nothing)'),
-        ...errors('validation_failed', 'unauthenticated', 'forbidden', 'not_found', 'bad_request'),
+        ...errors(...ON_RESOURCE, 'bad_request'),
       },
     }),
     async (c) => {
@@ -81,7 +81,7 @@ function dismissRoute(router: Router) {
       request: { params: ShopUserParams },
       responses: {
         204: { description: 'Dismissed' },
-        ...errors('validation_failed', 'unauthenticated', 'forbidden', 'not_found'),
+        ...errors(...ON_RESOURCE),
       },
     }),
     async (c) => {

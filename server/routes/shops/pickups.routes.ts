@@ -9,9 +9,11 @@ import {
   PrepareList,
 } from '../../contracts/order';
 import { createRouter, errors, jsonBody, jsonContent } from '../../openapi';
-import { redeemPickup, toPrepare } from '../../services/after-sales.service';
+import { redeemPickup, toPrepare } from '../../services/pickup.service';
 import { listPickupPoints } from '../../services/order-query.service';
-import type { Router } from '../router';
+import { markPointReady } from '../../services/ready.service';
+import { ReadyCount } from '../../contracts/notification';
+import { type Router, ON_RESOURCE } from '../router';
 
 /** /api/shops/{shopId}/pickups and /pickup-points…: handing orders out, and what each point has to prepare. */
 export function shopPickupRoutes() {
@@ -19,6 +21,7 @@ export function shopPickupRoutes() {
   redeemPickupRoute(router);
   pickupPointsRoute(router);
   prepareRoute(router);
+  readyRoute(router);
   return router;
 }
 
@@ -36,14 +39,7 @@ function redeemPickupRoute(router: Router) {
       },
       responses: {
         200: jsonContent(OrderDetailEnvelope, 'Picked up'),
-        ...errors(
-          'validation_failed',
-          'unauthenticated',
-          'forbidden',
-          'not_found',
-          'pickup_code_used',
-          'invalid_transition',
-        ),
+        ...errors(...ON_RESOURCE, 'pickup_code_used', 'invalid_transition'),
       },
     }),
     async (c) => {
@@ -98,6 +94,29 @@ function prepareRoute(router: Router) {
     async (c) => {
       const { shopId, pickupPointId } = c.req.valid('param');
       return c.json(await toPrepare(c.var.deps.db, requireAccount(c), shopId, pickupPointId), 200);
+    },
+  );
+}
+
+function readyRoute(router: Router) {
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/{shopId}/pickup-points/{pickupPointId}/ready',
+      tags: ['pickup'],
+      summary: 'Mark what the point has to prepare as packed: each buyer is told to come',
+      description:
+        'The confirmed orders of the prepare list become `ready`, and each buyer gets an `order_ready` notice (the bell, and email when the server sends mail). Orders already ready are left as they are.',
+      request: { params: PickupPointParams },
+      responses: {
+        200: jsonContent(ReadyCount, 'How many orders became ready'),
+        ...errors(...ON_RESOURCE),
+      },
+    }),
+    async (c) => {
+      const { shopId, pickupPointId } = c.req.valid('param');
+      const result = await markPointReady(c.var.deps, requireAccount(c), shopId, pickupPointId);
+      return c.json(result, 200);
     },
   );
 }

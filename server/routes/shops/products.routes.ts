@@ -10,7 +10,7 @@ import {
 } from '../../contracts/product';
 import { createRouter, errors, jsonBody, jsonContent } from '../../openapi';
 import { createProduct, editProduct, listShopProducts } from '../../services/product.service';
-import type { Router } from '../router';
+import { type Router, ON_RESOURCE } from '../router';
 
 /** /api/shops/{shopId}/products…: the shop's catalogue (owner). */
 export function shopProductRoutes() {
@@ -31,7 +31,7 @@ function createProductRoute(router: Router) {
       request: { params: ShopParams, body: jsonBody(CreateProductBody) },
       responses: {
         201: jsonContent(ProductEnvelope, 'The new product'),
-        ...errors('validation_failed', 'unauthenticated', 'forbidden', 'not_found'),
+        ...errors(...ON_RESOURCE),
       },
     }),
     async (c) => {
@@ -79,7 +79,7 @@ function editProductRoute(router: Router) {
       request: { params: ProductParams, body: jsonBody(EditProductBody) },
       responses: {
         200: jsonContent(ProductEnvelope, 'The product'),
-        ...errors('validation_failed', 'unauthenticated', 'forbidden', 'not_found'),
+        ...errors(...ON_RESOURCE),
       },
     }),
     async (c) => {

@@ -1,16 +1,45 @@
 import { createRoute } from '@hono/zod-openapi';
 import { requireAccount } from '../../middleware/session';
 import { ShopParams } from '../../contracts/common';
-import { RefundRequestList, RefundRequestsQuery } from '../../contracts/order';
+import {
+  AfterSalesSummaryEnvelope,
+  RefundRequestList,
+  RefundRequestsQuery,
+} from '../../contracts/order';
 import { createRouter, errors, jsonContent } from '../../openapi';
-import { listRefunds } from '../../services/after-sales.service';
+import { afterSalesSummary, listRefunds } from '../../services/after-sales.service';
 import type { Router } from '../router';
 
-/** /api/shops/{shopId}/refund-requests: the owner's refund requests. */
+/**
+ * /api/shops/{shopId}/refund-requests: the requests the owner (or a pickup point's leader)
+ * answers; /api/shops/{shopId}/after-sales: the shop's promise and how well it kept it.
+ */
 export function shopRefundRequestRoutes() {
   const router = createRouter();
   refundRequestsRoute(router);
+  afterSalesRoute(router);
   return router;
+}
+
+function afterSalesRoute(router: Router) {
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{shopId}/after-sales',
+      tags: ['refunds'],
+      summary: "The shop's after-sales promise and its response figures over 30 days (public)",
+      request: { params: ShopParams },
+      responses: {
+        200: jsonContent(AfterSalesSummaryEnvelope, 'Promise and figures'),
+        ...errors('validation_failed', 'not_found'),
+      },
+    }),
+    async (c) =>
+      c.json(
+        { afterSales: await afterSalesSummary(c.var.deps.db, c.req.valid('param').shopId) },
+        200,
+      ),
+  );
 }
 
 function refundRequestsRoute(router: Router) {
@@ -19,7 +48,8 @@ function refundRequestsRoute(router: Router) {
       method: 'get',
       path: '/{shopId}/refund-requests',
       tags: ['refunds'],
-      summary: "The shop's refund requests with their age (owner)",
+      summary:
+        "The shop's refund requests with their age (owner), or those at the leader's own point",
       request: {
         params: ShopParams,
         query: RefundRequestsQuery,
@@ -31,14 +61,12 @@ function refundRequestsRoute(router: Router) {
     }),
     async (c) =>
       c.json(
-        {
-          refundRequests: await listRefunds(
-            c.var.deps.db,
-            requireAccount(c),
-            c.req.valid('param').shopId,
-            c.req.valid('query').status ?? 'all',
-          ),
-        },
+        await listRefunds(
+          c.var.deps.db,
+          requireAccount(c),
+          c.req.valid('param').shopId,
+          c.req.valid('query').status ?? 'all',
+        ),
         200,
       ),
   );

@@ -10,7 +10,7 @@ import {
   SlugParams,
 } from '../../contracts/shop';
 import { createRouter, errors, jsonBody, jsonContent } from '../../openapi';
-import type { Router } from '../router';
+import { type Router, BODY_ON_RESOURCE } from '../router';
 
 /** /api/shops itself: opening a shop, its settings, and a shop's public page by its slug. */
 export function shopRootRoutes() {
@@ -84,13 +84,7 @@ function editShopRoute(router: Router) {
       request: { params: ShopParams, body: jsonBody(EditShopBody) },
       responses: {
         200: jsonContent(ShopEnvelope, 'The shop as saved'),
-        ...errors(
-          'validation_failed',
-          'malformed_json',
-          'unauthenticated',
-          'forbidden',
-          'not_found',
-        ),
+        ...errors(...BODY_ON_RESOURCE),
       },
     }),
     async (c) => {

@@ -4,7 +4,7 @@ import { ShopParams } from '../../contracts/common';
 import { CreateStreamBody, StreamSummaryEnvelope } from '../../contracts/stream';
 import { createRouter, errors, jsonBody, jsonContent } from '../../openapi';
 import { createStream } from '../../services/stream.service';
-import type { Router } from '../router';
+import { type Router, BODY_ON_RESOURCE } from '../router';
 
 /** /api/shops/{shopId}/streams: planning a stream (everything after is /api/streams/{streamId}). */
 export function shopStreamRoutes() {
@@ -23,13 +23,7 @@ function planStreamRoute(router: Router) {
       request: { params: ShopParams, body: jsonBody(CreateStreamBody) },
       responses: {
         201: jsonContent(StreamSummaryEnvelope, 'The planned stream'),
-        ...errors(
-          'validation_failed',
-          'malformed_json',
-          'unauthenticated',
-          'forbidden',
-          'not_found',
-        ),
+        ...errors(...BODY_ON_RESOURCE),
       },
     }),
     async (c) => {

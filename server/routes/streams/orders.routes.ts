@@ -3,7 +3,7 @@ import { getCookie } from 'hono/cookie';
 import { VISITOR_COOKIE } from '../../http/visitor';
 import { requireAccount, requireUser } from '../../middleware/session';
 import { StreamParams } from '../../contracts/common';
-import { limiter } from '../../http/limits';
+import { orderLimit as ordersPerBuyer } from '../../http/limits';
 import { IdempotencyHeaders, OrderEnvelope, PlaceOrderBody } from '../../contracts/order';
 import { createRouter, errors, jsonBody, jsonContent, z } from '../../openapi';
 import { placeOrder } from '../../services/order.service';
@@ -19,13 +19,7 @@ export function streamOrderRoutes() {
 }
 
 function placeOrderRoute(router: Router) {
-  // Per account, not per address: neighbours share one (ORDERS_PER_BUYER_PER_MINUTE).
-  const orderLimit = limiter({
-    keyPrefix: 'orders:buyer',
-    points: (config) => config.ORDERS_PER_BUYER_PER_MINUTE,
-    duration: 60,
-    message: 'Too many orders in a minute; wait a moment and try again.',
-  });
+  const orderLimit = ordersPerBuyer();
   router.openapi(
     createRoute({
       method: 'post',

@@ -25,7 +25,7 @@ import {
   revokeCohostStage,
   setSegment,
 } from '../../services/stage.service';
-import type { Router } from '../router';
+import { type Router, ON_RESOURCE } from '../router';
 
 /**
  * /api/streams/{streamId}/… of the live room: the studio, media tokens, the segment, and
@@ -54,7 +54,7 @@ function studioRoute(router: Router) {
       request: { params: StreamParams },
       responses: {
         200: jsonContent(Studio, 'The studio'),
-        ...errors('validation_failed', 'unauthenticated', 'forbidden', 'not_found'),
+        ...errors(...ON_RESOURCE),
       },
     }),
     async (c) => {
@@ -133,7 +133,7 @@ function segmentRoute(router: Router) {
       },
       responses: {
         200: jsonContent(SegmentMark, 'The label and when it was set'),
-        ...errors('validation_failed', 'unauthenticated', 'forbidden', 'not_found', 'conflict'),
+        ...errors(...ON_RESOURCE, 'conflict'),
       },
     }),
     async (c) => {
@@ -206,7 +206,7 @@ function revokeCohostRoute(router: Router) {
       request: { params: StreamUserParams },
       responses: {
         200: jsonContent(CohostRevoked, 'Off stage'),
-        ...errors('validation_failed', 'unauthenticated', 'forbidden', 'not_found'),
+        ...errors(...ON_RESOURCE),
       },
     }),
     async (c) => {
@@ -227,7 +227,7 @@ function removeParticipantRoute(router: Router) {
       request: { params: StreamUserParams },
       responses: {
         204: { description: 'Removed' },
-        ...errors('validation_failed', 'unauthenticated', 'forbidden', 'not_found', 'bad_request'),
+        ...errors(...ON_RESOURCE, 'bad_request'),
       },
     }),
     async (c) => {

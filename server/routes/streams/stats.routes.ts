@@ -4,7 +4,7 @@ import { StreamStats } from '../../contracts/analytics';
 import { StreamParams } from '../../contracts/common';
 import { createRouter, errors, jsonContent } from '../../openapi';
 import { getStreamStats } from '../../services/analytics.service';
-import type { Router } from '../router';
+import { type Router, ON_RESOURCE } from '../router';
 
 /** /api/streams/{streamId}/stats: a stream's numbers (owner). */
 export function streamStatsRoutes() {
@@ -25,7 +25,7 @@ function statsRoute(router: Router) {
       request: { params: StreamParams },
       responses: {
         200: jsonContent(StreamStats, 'The numbers'),
-        ...errors('validation_failed', 'unauthenticated', 'forbidden', 'not_found'),
+        ...errors(...ON_RESOURCE),
       },
     }),
     async (c) => {

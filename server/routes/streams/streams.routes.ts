@@ -38,9 +38,10 @@ function editStreamRoute(router: Router) {
       method: 'patch',
       path: '/{streamId}',
       tags: ['streams'],
-      summary: 'Edit a stream (owner): everything while scheduled, only the title once live',
+      summary:
+        'Edit a stream (owner): everything while scheduled, the title and sale end once live, the sale end alone after',
       description:
-        'Watchers hear of the change by `stream:update`; the calendar file follows the new time.',
+        'Watchers hear of the change by `stream:update`; the calendar file follows the new time. `saleEndsAt`: until when the offers take orders after the live (default: 24 hours after the end, never past the latest group deadline); it must be in the future.',
       request: { params: StreamParams, body: jsonBody(EditStreamBody) },
       responses: {
         200: jsonContent(StreamSummaryEnvelope, 'The stream as it is now'),

@@ -5,6 +5,7 @@ import { parseJielong } from '../../../server/contracts/jielong.ts';
 import type { JielongEntry } from '../../../server/contracts/jielong.ts';
 import type { Order } from '../../../server/contracts/order.ts';
 import type { CommentRole } from '../../../server/contracts/realtime.ts';
+import type { WaitlistOfferPayload } from '../../../server/contracts/waitlist.ts';
 import type {
   ClientToServerEvents,
   CommentPayload,
@@ -93,6 +94,12 @@ export class StreamRealtime {
   jielongPlaced = $state<Order | null>(null);
   /** A "+N" the server could not place without a phone and pickup point: open the sheet. */
   jielongSheet = $state<{ quantity: number; key: number } | null>(null);
+  /** Until when the offers sell after the live, as last heard (undefined: nothing heard). */
+  saleEndsAt = $state<string | null | undefined>(undefined);
+  /** The last unit a waitlist held for this resident (sent to them alone). */
+  waitlistOffer = $state<WaitlistOfferPayload | null>(null);
+  /** Invitations to the stage heard for this user, counted (each one offers the stage). */
+  stageInvites = $state(0);
 
   #socket: StreamSocket | null = null;
   #bubbleKey = 0;
@@ -187,12 +194,14 @@ export class StreamRealtime {
         if (this.celebration === reached) this.celebration = null;
       });
     });
-    socket.on('stream:status', ({ status, segment }) => {
+    socket.on('stream:status', ({ status, segment, saleEndsAt }) => {
       this.status = status;
       if (segment !== undefined) this.segment = segment;
+      if (saleEndsAt !== undefined) this.saleEndsAt = saleEndsAt;
     });
     socket.on('stream:update', (update) => {
       this.streamEdit = update;
+      if (update.saleEndsAt !== undefined) this.saleEndsAt = update.saleEndsAt;
     });
     socket.on('stream:segment', ({ segment }) => {
       this.segment = segment;
@@ -206,8 +215,14 @@ export class StreamRealtime {
     socket.on('user:muted', ({ until }) => {
       this.mutedUntil = until;
     });
+    socket.on('waitlist:offer', (offer) => {
+      this.waitlistOffer = offer;
+    });
     socket.on('user:removed', ({ userId }) => {
       if (userId === this.me) this.removed = true;
+    });
+    socket.on('cohost:invited', ({ userId }) => {
+      if (userId === this.me) this.stageInvites += 1;
     });
     // The owner appointed or dismissed this user as a moderator: the controls follow at once
     // (the server checks every step anyway). An owner or co-host keeps theirs.

@@ -13,6 +13,9 @@ import {
   ProductList,
   RefundRequestList,
   RefundRequestOpened,
+  WaitlistEntryEnvelope,
+  WaitlistEntryList,
+  type ClaimWaitlistBody,
   type CreateProductBody,
   type EditProductBody,
   type PlaceOrderBody,
@@ -29,6 +32,7 @@ export type {
   PrepareList,
   Product,
   RefundRequest,
+  WaitlistEntry,
 } from '../api/contracts.ts';
 export const ORDER_STATUSES = ORDER_STATES;
 
@@ -39,6 +43,44 @@ export const placeOrder = (streamId: string, body: PlaceOrderBody, idempotencyKe
   read(
     api.POST('/api/streams/{streamId}/orders', {
       params: { path: { streamId }, header: { 'idempotency-key': idempotencyKey } },
+      body,
+    }),
+    OrderEnvelope,
+  );
+
+// Waitlists for sold-out offers: a place in line, then a unit held to confirm.
+
+export const myWaitlist = (streamId: string) =>
+  read(
+    api.GET('/api/streams/{streamId}/waitlist', { params: { path: { streamId } } }),
+    WaitlistEntryList,
+  );
+
+export const joinWaitlist = (streamId: string, offerId: string) =>
+  read(
+    api.POST('/api/streams/{streamId}/offers/{offerId}/waitlist', {
+      params: { path: { streamId, offerId } },
+    }),
+    WaitlistEntryEnvelope,
+  );
+
+export const leaveWaitlist = (streamId: string, offerId: string) =>
+  done(
+    api.DELETE('/api/streams/{streamId}/offers/{offerId}/waitlist', {
+      params: { path: { streamId, offerId } },
+    }),
+  );
+
+/** Orders the unit held for the resident; one Idempotency-Key per sheet, as for orders. */
+export const claimWaitlist = (
+  streamId: string,
+  offerId: string,
+  body: ClaimWaitlistBody,
+  idempotencyKey: string,
+) =>
+  read(
+    api.POST('/api/streams/{streamId}/offers/{offerId}/waitlist/claim', {
+      params: { path: { streamId, offerId }, header: { 'idempotency-key': idempotencyKey } },
       body,
     }),
     OrderEnvelope,

@@ -1,6 +1,7 @@
 // The leader's share poster: a PNG drawn in the browser (the phone has the fonts), with a
 // QR code of the leader's link, ready to save and send into a neighbourhood group chat.
 import QRCode from 'qrcode';
+import { brandCanvas, posterFont as font, posterPng, wrapText } from '../share/poster-canvas.ts';
 
 export interface PosterInput {
   shopName: string;
@@ -15,49 +16,22 @@ export interface PosterInput {
 const W = 750;
 const H = 1200;
 
-function wrap(ctx: CanvasRenderingContext2D, text: string, maxWidth: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const ch of [...text]) {
-    if (ctx.measureText(line + ch).width > maxWidth && line) {
-      lines.push(line);
-      line = ch;
-    } else {
-      line += ch;
-    }
-  }
-  if (line) lines.push(line);
-  return lines.slice(0, 3);
-}
-
 export async function drawPoster(input: PosterInput): Promise<Blob> {
-  const canvas = document.createElement('canvas');
-  canvas.width = W;
-  canvas.height = H;
-  const ctx = canvas.getContext('2d');
-  if (!ctx) throw new Error('canvas unavailable');
-  const font = (size: number, weight = 400) =>
-    `${weight} ${size}px "PingFang SC","Hiragino Sans GB","Microsoft YaHei","WenQuanYi Micro Hei","Noto Sans CJK SC",sans-serif`;
-
-  const bg = ctx.createLinearGradient(0, 0, W, H);
-  bg.addColorStop(0, '#fbbf24');
-  bg.addColorStop(0.55, '#ea580c');
-  bg.addColorStop(1, '#9a3412');
-  ctx.fillStyle = bg;
-  ctx.fillRect(0, 0, W, H);
+  const { canvas, ctx } = brandCanvas(W, H, 0.55);
+  const wrap = (text: string) => wrapText((t) => ctx.measureText(t).width, text, W - 112, 3);
 
   ctx.fillStyle = '#fff';
   ctx.font = font(34, 600);
   ctx.fillText('邻里直播 · Linli Live', 56, 90);
   ctx.font = font(60, 700);
   let y = 200;
-  for (const line of wrap(ctx, input.shopName, W - 112)) {
+  for (const line of wrap(input.shopName)) {
     ctx.fillText(line, 56, y);
     y += 72;
   }
   ctx.font = font(40, 600);
   y += 10;
-  for (const line of wrap(ctx, input.title, W - 112)) {
+  for (const line of wrap(input.title)) {
     ctx.fillText(line, 56, y);
     y += 54;
   }
@@ -84,7 +58,5 @@ export async function drawPoster(input: PosterInput): Promise<Blob> {
   ctx.font = font(22);
   ctx.fillText(input.link, W / 2, cardY + 525);
 
-  return new Promise((resolve, reject) =>
-    canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('no PNG'))), 'image/png'),
-  );
+  return posterPng(canvas);
 }

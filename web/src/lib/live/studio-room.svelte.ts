@@ -331,14 +331,16 @@ export class StudioRoom {
     }
   }
 
-  async goLive() {
+  /**
+   * Going on air, first or again: one attempt at a time; `prepare` asks the server (false:
+   * it said no, and set the problem), then we publish. Any other failure is 'start'.
+   */
+  async #goOnAir(prepare: () => Promise<boolean>) {
     if (this.busy) return;
     this.busy = 'start';
     this.problem = null;
     try {
-      const started = await startStream(this.streamId);
-      if (!started.ok) throw new Error(started.error.code);
-      this.status = started.data.stream.status;
+      if (!(await prepare())) return;
       await this.#connectAndPublish();
     } catch {
       this.problem = 'start';
@@ -348,15 +350,21 @@ export class StudioRoom {
     }
   }
 
+  goLive() {
+    return this.#goOnAir(async () => {
+      const started = await startStream(this.streamId);
+      if (!started.ok) throw new Error(started.error.code);
+      this.status = started.data.stream.status;
+      return true;
+    });
+  }
+
   /**
    * Back on air after ending (within 2 hours): the server reopens the same room, then we
    * publish again; watchers that kept the page open hear `stream:status` and reconnect.
    */
-  async resume() {
-    if (this.busy) return;
-    this.busy = 'start';
-    this.problem = null;
-    try {
+  resume() {
+    return this.#goOnAir(async () => {
       // Ending stopped the camera and microphone: open them again before going back on air.
       const stopped = (track: LocalTrack | null | undefined) =>
         !track || track.mediaStreamTrack.readyState === 'ended';
@@ -364,24 +372,19 @@ export class StudioRoom {
         this.videoTrack?.stop();
         this.audioTrack?.stop();
         await this.#openPreview();
-        if (this.problem) return;
+        if (this.problem) return false;
       }
       const resumed = await resumeStream(this.streamId);
       if (!resumed.ok) {
         if (resumed.error.code === 'resume_expired') this.endedAt = null;
         this.problem = resumed.error.code === 'resume_expired' ? 'resumeExpired' : 'start';
-        return;
+        return false;
       }
       this.status = resumed.data.stream.status;
       this.endedAt = null;
       this.#leaving = false;
-      await this.#connectAndPublish();
-    } catch {
-      this.problem = 'start';
-      this.link = this.#currentRoom() ? this.link : 'offline';
-    } finally {
-      this.busy = null;
-    }
+      return true;
+    });
   }
 
   async end() {

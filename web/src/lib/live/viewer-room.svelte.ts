@@ -3,6 +3,7 @@
 // server dropped, and a viewer's turn on stage as a co-host. Its state is runes, so the
 // watch page and its components read it directly.
 import {
+  ConnectionState,
   DisconnectReason,
   Room,
   RoomEvent,
@@ -15,7 +16,8 @@ import {
 import type { MediaToken, Segment, StreamStatus } from '#lib/api/contracts.ts';
 import { acceptCohost, mediaToken, myStage, streamView } from '#lib/stream/api.ts';
 import { parseNotice, roleFromMetadata, segmentFromRoomMetadata } from './attach.ts';
-import { backoffMs, reconnectPolicy } from './reconnect.ts';
+import { adoptEarlyRoom, pickMain, watchRoomOptions, type Shown } from './early-room.ts';
+import { backoffMs } from './reconnect.ts';
 
 export type ViewerPhase =
   | 'idle'
@@ -60,12 +62,7 @@ export class ViewerRoom {
   audios = $state<Tile[]>([]);
 
   /** The shop's own picture is the main one: a screen share first, else its camera. */
-  readonly main: Tile | null = $derived(
-    this.videos.find((v) => v.role === 'host' && v.source === Track.Source.ScreenShare) ??
-      this.videos.find((v) => v.role === 'host') ??
-      this.videos[0] ??
-      null,
-  );
+  readonly main: Tile | null = $derived(pickMain(this.videos));
   readonly sideTiles: Tile[] = $derived(this.videos.filter((v) => v !== this.main));
 
   invited = $state(false);
@@ -84,6 +81,8 @@ export class ViewerRoom {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #retries = 0;
   #connecting = false;
+  /** What the room joined before hydration already plays, until the player takes it over. */
+  #shownEarly: Shown | null = null;
 
   constructor(
     readonly streamId: string,
@@ -221,15 +220,11 @@ export class ViewerRoom {
       } else this.#reconnectLater();
       return;
     }
-    // Adaptive stream: the server sends the simulcast layer that fits the element's size
-    // and pauses video nobody can see; dynacast lets the publisher drop unused layers.
+    // The room hooks.client.ts began joining with this token before the page hydrated, if any.
+    const early = prefetched ? adoptEarlyRoom(prefetched.token) : null;
     // Marks for bench:media's time-to-first-frame breakdown; cheap enough to keep.
-    performance.mark('live:connect');
-    const next = new Room({
-      adaptiveStream: true,
-      dynacast: true,
-      reconnectPolicy: reconnectPolicy(),
-    });
+    if (!early) performance.mark('live:connect');
+    const next = early?.room ?? new Room(watchRoomOptions());
     this.#room = next;
     next
       .on(RoomEvent.TrackSubscribed, () => {
@@ -261,7 +256,11 @@ export class ViewerRoom {
         }
       });
     try {
-      await next.connect(res.data.url, res.data.token);
+      if (!early) await next.connect(res.data.url, res.data.token);
+      // an early room that failed, or was dropped before we took it, is left for a new one
+      else if (!(await early.joined) || next.state === ConnectionState.Disconnected) {
+        throw new Error('the early connection did not last');
+      }
     } catch {
       this.#room = null;
       this.#reconnectLater();
@@ -273,7 +272,13 @@ export class ViewerRoom {
     performance.mark('live:connected');
     const initial = segmentFromRoomMetadata(next.metadata);
     if (initial !== undefined) this.segment = initial;
-    this.phase = 'waiting';
+    // the picture may already play (it can start before the join completes, and before the
+    // page hydrated if the early room showed it)
+    const shown = early?.shown;
+    this.#shownEarly = shown ?? null;
+    if (shown && isPlaying(shown.element)) this.phase = 'playing';
+    // (the video's playing event may have set the phase while we waited)
+    else if ((this.phase as ViewerPhase) !== 'playing') this.phase = 'waiting';
     this.#refreshTracks();
     void this.#checkInvitation();
   }
@@ -341,6 +346,21 @@ export class ViewerRoom {
   playing(): void {
     this.phase = 'playing';
   }
+
+  /**
+   * The track the early room (early-room.ts) put into `element` before the page hydrated,
+   * handed over once to the player that now owns the element.
+   */
+  takeShownEarly(element: HTMLMediaElement): RemoteTrack | null {
+    if (this.#shownEarly?.element !== element) return null;
+    const { track } = this.#shownEarly;
+    this.#shownEarly = null;
+    return track;
+  }
+}
+
+function isPlaying(media: HTMLMediaElement): boolean {
+  return !media.paused && media.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA;
 }
 
 function collect(p: RemoteParticipant, v: Tile[], a: Tile[]) {

@@ -1,13 +1,15 @@
 import { error, redirect } from '@sveltejs/kit';
 import { leaderBoard, shopInvites } from '#lib/leader/api.ts';
+import { shopTrust } from '#lib/leader/trust.ts';
 import { serverApi } from '#lib/server/api.ts';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const client = serverApi(event);
-  const [result, invites] = await Promise.all([
+  const [result, invites, trust] = await Promise.all([
     leaderBoard(event.params.shopId, client),
     shopInvites(event.params.shopId, client),
+    shopTrust(event.params.shopId, client),
   ]);
   if (result.ok) {
     return {
@@ -15,6 +17,7 @@ export const load: PageServerLoad = async (event) => {
       leaders: result.data.leaders,
       // the same owner check as the board: if the board loads, so do these
       invites: invites.ok ? invites.data.invites : [],
+      trust: trust.ok ? trust.data.leaders : [],
     };
   }
   if (result.error.code === 'unauthenticated') {

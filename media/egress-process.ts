@@ -1,0 +1,217 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { defaultCacheDir } from './livekit-process';
+
+// The recorder (issue 10): LiveKit Egress, obtained like livekit-server (built once with Go
+// into the cache, by scripts/egress/build.sh) and run beside it. Egress talks to
+// livekit-server through Redis only, so both must use the same Redis, and no other
+// livekit-server may use it: psrpc is not scoped by Redis database, and two livekit-servers
+// on one Redis form a cluster. Development and tests therefore give each livekit-server a
+// private redis-server (startMediaRedis). Production runs the official containers
+// (docker-compose.yml).
+
+export const EGRESS_VERSION = 'v1.8.0';
+
+export class EgressUnavailableError extends Error {
+  override name = 'EgressUnavailableError';
+}
+
+/** Where scripts/egress/build.sh puts the patched binary. */
+export function cachedEgressBinary(cacheDir = defaultCacheDir()): string {
+  return join(cacheDir, `egress-${EGRESS_VERSION}-linli`, 'egress');
+}
+
+/** EGRESS_BIN, then the cache; builds it there (scripts/egress/build.sh) when it is missing. */
+export function ensureEgressBinary(
+  opts: { cacheDir?: string; log?: (line: string) => void } = {},
+): string {
+  const fromEnv = process.env.EGRESS_BIN;
+  if (fromEnv) {
+    if (!existsSync(fromEnv))
+      throw new EgressUnavailableError(`EGRESS_BIN=${fromEnv} does not exist`);
+    return fromEnv;
+  }
+  const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  const cached = cachedEgressBinary(cacheDir);
+  if (existsSync(cached)) return cached;
+  opts.log?.(`Building LiveKit Egress ${EGRESS_VERSION} into ${dirname(cached)} (once; minutes)…`);
+  const result = spawnSync(resolve('scripts/egress/build.sh'), [], {
+    env: { ...process.env, LINLI_CACHE_DIR: cacheDir },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (result.status !== 0 || !existsSync(cached)) {
+    throw new EgressUnavailableError(
+      `building egress failed (exit ${result.status}); it needs Go and the GStreamer -dev packages (see .ci/run), or set EGRESS_BIN`,
+    );
+  }
+  return cached;
+}
+
+export interface RunningProcess {
+  readonly process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Stops a child and, when it was spawned `detached` (its own process group), everything it
+ * started: egress runs each recording in a `run-handler` process that outlives a killed parent.
+ */
+function supervisedChild(child: ChildProcess, group = false): RunningProcess {
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      if (group && child.pid !== undefined) process.kill(-child.pid, sig);
+      else child.kill(sig);
+    } catch {
+      // already gone
+    }
+  };
+  const killOnExit = () => signal('SIGKILL');
+  process.once('exit', killOnExit);
+  return {
+    process: child,
+    async stop() {
+      process.removeListener('exit', killOnExit);
+      if (child.exitCode !== null || child.signalCode !== null) {
+        if (group) signal('SIGKILL'); // its handlers may still run
+        return;
+      }
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      signal('SIGTERM');
+      const timer = setTimeout(() => signal('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+      if (group) signal('SIGKILL');
+    },
+  };
+}
+
+async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  child: ChildProcess,
+  tail: string[],
+  timeoutMs: number,
+) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new EgressUnavailableError(`${what} exited:\n${tail.join('\n')}`);
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new EgressUnavailableError(
+        `${what} did not come up in ${timeoutMs} ms:\n${tail.join('\n')}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function collectTail(child: ChildProcess, log?: (line: string) => void): string[] {
+  const tail: string[] = [];
+  const collect = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) {
+      if (!line) continue;
+      tail.push(line);
+      if (tail.length > 40) tail.shift();
+      log?.(line);
+    }
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  child.on('error', (err) => tail.push(`spawn: ${err.message}`));
+  return tail;
+}
+
+/** A private, memory-only redis-server on 127.0.0.1:`port` for one livekit-server and its egress. */
+export async function startMediaRedis(port: number): Promise<RunningProcess & { address: string }> {
+  const child = spawn(
+    'redis-server',
+    ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const tail = collectTail(child);
+  await waitFor(
+    () => tail.some((line) => line.includes('Ready to accept connections')),
+    'redis-server',
+    child,
+    tail,
+    10_000,
+  );
+  return { ...supervisedChild(child), address: `127.0.0.1:${port}` };
+}
+
+/** Egress's YAML config. */
+export function egressConfigBody(opts: {
+  apiKey: string;
+  apiSecret: string;
+  wsUrl: string;
+  redisAddress: string;
+  healthPort: number;
+  logLevel?: string;
+  /** What a participant egress costs in idle cores before egress admits it (default 1). */
+  participantCpuCost?: number;
+}): string {
+  return stringify({
+    log_level: opts.logLevel ?? 'info',
+    api_key: opts.apiKey,
+    api_secret: opts.apiSecret,
+    ws_url: opts.wsUrl,
+    redis: { address: opts.redisAddress },
+    health_port: opts.healthPort,
+    // Egress admits a request only while its cost in idle cores is free; the recorder's
+    // participant egress (H.264 720p) defaults to 2, which a busy two-core machine refuses
+    cpu_cost: {
+      participant_cpu_cost: opts.participantCpuCost ?? 1,
+      track_composite_cpu_cost: 1,
+      track_cpu_cost: 0.5,
+      room_composite_cpu_cost: 2,
+    },
+  });
+}
+
+/**
+ * Starts egress with a config written to `configDir`, and waits for its health endpoint.
+ * Its handler runs as `egress run-handler`, so the binary's directory goes first on PATH.
+ */
+export async function startEgress(opts: {
+  binary: string;
+  configDir: string;
+  apiKey: string;
+  apiSecret: string;
+  wsUrl: string;
+  redisAddress: string;
+  healthPort: number;
+  log?: (line: string) => void;
+  timeoutMs?: number;
+  participantCpuCost?: number;
+}): Promise<RunningProcess & { healthUrl: string }> {
+  mkdirSync(opts.configDir, { recursive: true });
+  const configPath = join(opts.configDir, `egress-${opts.healthPort}.yaml`);
+  writeFileSync(configPath, egressConfigBody(opts), { mode: 0o600 });
+  const tmp = join(opts.configDir, `egress-${opts.healthPort}-tmp`);
+  mkdirSync(tmp, { recursive: true });
+  const child = spawn(opts.binary, ['--config', configPath], {
+    env: { ...process.env, PATH: `${dirname(opts.binary)}:${process.env.PATH ?? ''}`, TMPDIR: tmp },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // its own process group, so stopping it also stops its recording handlers
+  });
+  const tail = collectTail(child, opts.log);
+  const healthUrl = `http://127.0.0.1:${opts.healthPort}/`;
+  await waitFor(
+    async () => {
+      try {
+        return (await fetch(healthUrl, { signal: AbortSignal.timeout(1000) })).ok;
+      } catch {
+        return false;
+      }
+    },
+    'egress',
+    child,
+    tail,
+    opts.timeoutMs ?? 20_000,
+  );
+  return { ...supervisedChild(child, true), healthUrl };
+}

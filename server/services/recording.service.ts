@@ -1,0 +1,285 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, relative } from 'node:path';
+import {
+  findRecording,
+  findRunningRecording,
+  insertRecording,
+  updateUnfinishedRecording,
+} from '../../db/repositories/recording.repository';
+import type { StreamRecordingRow, StreamRecordingUpdate } from '../../db/recordings.schema';
+import type { MediaService } from '../../media/media.service';
+import type { EgressSnapshot, Recorder } from '../../media/recorder';
+import type { AppDeps } from '../context';
+
+// Recording, always on (issue 10). Going live (or resuming) opens a recording that waits for
+// the owner to join the room, then runs a participant egress of the owner's camera and
+// microphone to HLS (media/recorder.ts), started while the studio is still publishing so the
+// recording begins with the owner's first frame; ending stops it and follows the egress
+// until its files are complete. Neither ever fails the stream: a recording that goes wrong is
+// marked `failed` with its reason, and logged, so the replay says so instead of silently
+// missing.
+
+export type RecordingDeps = Pick<AppDeps, 'db' | 'media' | 'logger'>;
+
+const recorders = new WeakMap<MediaService, Recorder>();
+
+/** The recorder the app records with, beside the media service it goes with (app.ts). */
+export function useRecorder(media: MediaService, recorder: Recorder): void {
+  recorders.set(media, recorder);
+}
+
+export function recorderOf(media: MediaService): Recorder | undefined {
+  return recorders.get(media);
+}
+
+/** How long a recording waits for the owner to join the room after going live. */
+const WAIT_FOR_OWNER_MS = 30 * 60_000;
+/**
+ * While waiting, the room is asked every BRISK_POLL_MS for the first BRISK_FOR_MS (the studio
+ * joins a second or so after go-live, and every moment of that is missing from the
+ * recording), then every POLL_MS.
+ */
+const BRISK_POLL_MS = 100;
+const BRISK_FOR_MS = 15_000;
+/** How long the egress may take to finish its files after the stop. */
+const FINISH_TIMEOUT_MS = 90_000;
+const POLL_MS = 500;
+/**
+ * How long a started egress may go without recording once the owner's camera is published,
+ * before it is started again.
+ */
+const START_TIMEOUT_MS = 5_000;
+const START_ATTEMPTS = 3;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+async function fail(deps: RecordingDeps, row: StreamRecordingRow, reason: string) {
+  deps.logger.error(
+    { streamId: row.stream_id, recordingId: row.id, egressId: row.egress_id, reason },
+    'recording failed',
+  );
+  await updateUnfinishedRecording(deps.db, row.id, {
+    status: 'failed',
+    error: reason.slice(0, 1000),
+    ended_at: new Date(),
+  });
+}
+
+/** The sum of a local HLS playlist's segment durations, in ms; null when unreadable. */
+export async function playlistDurationMs(path: string): Promise<number | null> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return null;
+  }
+  let total = 0;
+  for (const match of text.matchAll(/^#EXTINF:([\d.]+)/gm)) total += Number(match[1]);
+  return Math.round(total * 1000);
+}
+
+/** Where the playlist is, as stored: relative to the recordings directory when local. */
+function storedPlaylist(recorder: Recorder, playlist: string | null): string | null {
+  if (!playlist) return null;
+  if (/^https?:\/\//.test(playlist) || !isAbsolute(playlist)) return playlist;
+  return relative(recorder.directory, playlist);
+}
+
+async function finishedUpdate(
+  recorder: Recorder,
+  snapshot: EgressSnapshot,
+): Promise<StreamRecordingUpdate> {
+  const playlist = storedPlaylist(recorder, snapshot.playlist);
+  const measured =
+    playlist && !/^https?:/.test(playlist)
+      ? await playlistDurationMs(join(recorder.directory, playlist))
+      : null;
+  const durationMs = measured ?? snapshot.durationMs;
+  if (snapshot.status === 'complete' && !durationMs) {
+    return { status: 'failed', error: 'the recording is empty', ended_at: new Date() };
+  }
+  return {
+    status: snapshot.status,
+    error: snapshot.status === 'failed' ? (snapshot.error ?? 'egress failed') : null,
+    playlist,
+    duration_ms: durationMs,
+    ...(snapshot.startedAt ? { started_at: snapshot.startedAt } : {}),
+    ended_at: snapshot.endedAt ?? new Date(),
+  };
+}
+
+/**
+ * Going live or resuming: opens the stream's recording and, in the background, starts the
+ * egress once `ownerId` publishes a camera. Never throws; a second call while a recording is
+ * in progress does nothing.
+ */
+export async function startRecording(
+  deps: RecordingDeps,
+  streamId: string,
+  ownerId: string,
+): Promise<void> {
+  try {
+    const row = await insertRecording(deps.db, streamId);
+    if (!row) return;
+    const recorder = recorderOf(deps.media);
+    if (!recorder) return await fail(deps, row, 'no recorder is configured');
+    void runRecording(deps, recorder, row, ownerId).catch((err: unknown) =>
+      deps.logger.error({ err, streamId }, 'recording task crashed'),
+    );
+  } catch (err) {
+    deps.logger.error({ err, streamId }, 'could not open the recording');
+  }
+}
+
+async function runRecording(
+  deps: RecordingDeps,
+  recorder: Recorder,
+  row: StreamRecordingRow,
+  ownerId: string,
+): Promise<void> {
+  const room = row.stream_id;
+  const since = Date.now();
+  for (;;) {
+    const current = await findRecording(deps.db, row.id);
+    if (current?.status !== 'waiting') return; // the stream ended meanwhile
+    if (await recorder.participant(room, ownerId).catch(() => null)) break;
+    if (Date.now() - since > WAIT_FOR_OWNER_MS) {
+      return fail(deps, row, 'the owner never came on air');
+    }
+    await sleep(Date.now() - since < BRISK_FOR_MS ? BRISK_POLL_MS : POLL_MS);
+  }
+  for (let attempt = 1; ; attempt++) {
+    let snapshot: EgressSnapshot;
+    try {
+      snapshot = await recorder.start(room, ownerId, recordingFolder(row, attempt));
+    } catch (err) {
+      return fail(deps, row, `the recorder did not start: ${messageOf(err)}`);
+    }
+    const started = await updateUnfinishedRecording(deps.db, row.id, {
+      egress_id: snapshot.egressId,
+      status: 'starting',
+    });
+    if (!started) {
+      // the stream ended while the egress was starting (the recording is failed by then)
+      await recorder.stop(snapshot.egressId).catch(() => undefined);
+      return;
+    }
+    deps.logger.info(
+      { streamId: row.stream_id, egressId: snapshot.egressId, attempt },
+      'recording started',
+    );
+    const outcome = await followWhileLive(deps, recorder, row, snapshot.egressId, ownerId);
+    if (outcome !== 'stalled') return;
+    // Egress v1.8 now and then subscribes and never writes a frame (it waits for a key frame
+    // that does not come): a fresh egress subscribes afresh, which asks for one again.
+    await recorder.stop(snapshot.egressId).catch(() => undefined);
+    deps.logger.warn(
+      { streamId: row.stream_id, egressId: snapshot.egressId, attempt },
+      'the recorder wrote nothing; starting it again',
+    );
+    if (attempt >= START_ATTEMPTS) {
+      const current = await findRecording(deps.db, row.id);
+      if (current?.status === 'starting') {
+        return fail(deps, current, `the recorder wrote nothing in ${START_ATTEMPTS} attempts`);
+      }
+      return;
+    }
+  }
+}
+
+/** Where an attempt writes: `<streamId>/<recordingId>`, then `<recordingId>-2`, `-3`… */
+function recordingFolder(row: StreamRecordingRow, attempt: number): string {
+  return `${row.stream_id}/${row.id}${attempt > 1 ? `-${attempt}` : ''}`;
+}
+
+/**
+ * While the stream is live: marks the recording active once the egress records, and notices
+ * an egress that fails by itself. `stalled`: still not recording START_TIMEOUT_MS after the
+ * owner's camera was published.
+ */
+async function followWhileLive(
+  deps: RecordingDeps,
+  recorder: Recorder,
+  recording: StreamRecordingRow,
+  egressId: string,
+  ownerId: string,
+): Promise<'stalled' | 'done'> {
+  let cameraSince: number | null = null;
+  for (;;) {
+    await sleep(POLL_MS);
+    const row = await findRecording(deps.db, recording.id);
+    if (!row || row.egress_id !== egressId) return 'done';
+    if (row.status !== 'starting' && row.status !== 'active') return 'done';
+    const snapshot = await recorder.get(egressId).catch(() => undefined);
+    if (snapshot?.status === 'failed') {
+      await fail(deps, row, snapshot.error ?? 'egress failed');
+      return 'done';
+    }
+    if (row.status === 'starting' && snapshot?.status === 'active') {
+      await updateUnfinishedRecording(deps.db, row.id, {
+        status: 'active',
+        ...(snapshot.startedAt ? { started_at: snapshot.startedAt } : {}),
+      });
+    } else if (row.status === 'starting') {
+      const tracks = await recorder.participant(row.stream_id, ownerId).catch(() => null);
+      if (tracks?.video) cameraSince ??= Date.now();
+      if (cameraSince !== null && Date.now() - cameraSince > START_TIMEOUT_MS) return 'stalled';
+    }
+  }
+}
+
+/**
+ * Ending: stops the stream's recording and, in the background, follows the egress until its
+ * files are complete (or marks it failed). Never throws.
+ */
+export async function stopRecording(deps: RecordingDeps, streamId: string): Promise<void> {
+  try {
+    const row = await findRunningRecording(deps.db, streamId);
+    if (!row) return;
+    const recorder = recorderOf(deps.media);
+    if (!row.egress_id || !recorder) {
+      return await fail(deps, row, 'the stream ended before the owner published a camera');
+    }
+    const ending = await updateUnfinishedRecording(deps.db, row.id, { status: 'ending' });
+    if (!ending) return;
+    void finishRecording(deps, recorder, ending).catch((err: unknown) =>
+      deps.logger.error({ err, streamId }, 'recording task crashed'),
+    );
+  } catch (err) {
+    deps.logger.error({ err, streamId }, 'could not stop the recording');
+  }
+}
+
+async function finishRecording(
+  deps: RecordingDeps,
+  recorder: Recorder,
+  row: StreamRecordingRow,
+): Promise<void> {
+  const egressId = row.egress_id;
+  if (!egressId) return;
+  let snapshot: EgressSnapshot | null;
+  try {
+    snapshot = await recorder.stop(egressId);
+  } catch (err) {
+    // an egress already ending by itself cannot be stopped (the owner left the room as the
+    // stream ended, and a participant egress ends with its participant): follow it still
+    snapshot = await recorder.get(egressId).catch(() => null);
+    if (!snapshot) return fail(deps, row, `the recorder could not be stopped: ${messageOf(err)}`);
+  }
+  const deadline = Date.now() + FINISH_TIMEOUT_MS;
+  while (snapshot?.status !== 'complete' && snapshot?.status !== 'failed') {
+    if (Date.now() > deadline) return fail(deps, row, 'the recorder did not finish its files');
+    await sleep(POLL_MS);
+    snapshot = await recorder.get(egressId).catch(() => snapshot);
+  }
+  const update = await finishedUpdate(recorder, snapshot);
+  if (update.status === 'failed') {
+    return fail(deps, row, update.error ?? 'egress failed');
+  }
+  await updateUnfinishedRecording(deps.db, row.id, update);
+  deps.logger.info(
+    { streamId: row.stream_id, egressId, durationMs: update.duration_ms },
+    'recording complete',
+  );
+}

@@ -1,0 +1,95 @@
+import { describe, expect, inject, it } from 'vitest';
+import { LAPTOP, PHONE, watchForTrouble } from '../helpers/browser';
+import {
+  apiAs,
+  goLiveInStudio,
+  liveShop,
+  useBrowser,
+  waitForFrames,
+  waitForPlaying,
+} from '../helpers/browser-setup';
+
+// Issue 13: the watch page joins its LiveKit room before the rest of the page hydrates (the
+// token is in the server-rendered HTML), and a returning viewer gets the page's hashed
+// scripts from the cache, not the network.
+
+const baseUrl = inject('baseUrl');
+const browser = useBrowser();
+
+/** Records, in the page, when the root layout marked the document hydrated. */
+function hydrationProbe() {
+  const w = window as unknown as { __hydratedAt?: number };
+  new MutationObserver(() => {
+    if (w.__hydratedAt === undefined && document.documentElement.dataset.hydrated) {
+      w.__hydratedAt = performance.now();
+    }
+  }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-hydrated'] });
+}
+
+describe('loading the watch page', () => {
+  it('joins the room before hydrating, plays, and a second visit takes the hashed scripts from the cache', async () => {
+    const ownerContext = await browser().newContext({
+      ...LAPTOP,
+      permissions: ['camera', 'microphone'],
+    });
+    const { streamId } = await liveShop(apiAs(ownerContext), {
+      tag: 'early',
+      shop: { name: '王记鲜果' },
+      stream: { title: '早市第一筐' },
+    });
+    const studio = await goLiveInStudio(ownerContext, streamId);
+
+    const viewerContext = await browser().newContext(PHONE);
+    const trouble = watchForTrouble(viewerContext);
+    await viewerContext.addInitScript(hydrationProbe);
+    const first = await viewerContext.newPage();
+    const html = await first.goto(`${baseUrl}/live/${streamId}`);
+    // the page carries a personal token: never cached
+    expect(html?.headers()['cache-control']).toBe('private, no-store');
+    await waitForPlaying(first);
+    await waitForFrames(first);
+
+    // the room was joined once, from the early module (lib/live/early-room.ts), before the
+    // page hydrated; the page adopted that room rather than joining again
+    const order = await first.evaluate(() => ({
+      early: performance.getEntriesByName('live:early').map((m) => m.startTime),
+      connect: performance.getEntriesByName('live:connect').length,
+      hydrated: (window as unknown as { __hydratedAt?: number }).__hydratedAt,
+    }));
+    expect(order.early).toHaveLength(1);
+    expect(order.connect).toBe(1);
+    expect(order.hydrated).toBeDefined();
+    expect(order.early[0]).toBeLessThan(order.hydrated!);
+
+    // the hashed scripts are cached for a year, immutable
+    const scripts = await first.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .map((r) => r.name)
+        .filter((url) => new URL(url).pathname.startsWith('/_app/immutable/')),
+    );
+    expect(scripts.length).toBeGreaterThan(3);
+    for (const url of scripts.slice(0, 5)) {
+      const res = await viewerContext.request.get(url);
+      expect(res.headers()['cache-control'], url).toBe('public,max-age=31536000,immutable');
+    }
+
+    // a returning viewer: the same scripts come from the cache (nothing transferred)
+    await first.close();
+    const again = await viewerContext.newPage();
+    await again.goto(`${baseUrl}/live/${streamId}`);
+    await waitForPlaying(again);
+    const transferred = await again.evaluate(() =>
+      (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+        .filter((r) => new URL(r.name).pathname.startsWith('/_app/immutable/'))
+        .map((r) => ({ url: r.name, bytes: r.transferSize })),
+    );
+    expect(transferred.length).toBeGreaterThan(3);
+    expect(transferred.filter((r) => r.bytes > 0)).toEqual([]);
+
+    expect(trouble).toEqual([]);
+    await studio.close();
+    await viewerContext.close();
+    await ownerContext.close();
+  });
+});

@@ -1,0 +1,52 @@
+import { expect } from 'vitest';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema';
+
+// What the replay tests share: the replay as GET /api/streams/:id gives it, and the wait for
+// the recorder to record (it starts by itself once the owner is on air).
+
+export interface ReplayView {
+  status: 'processing' | 'ready' | 'failed';
+  url: string | null;
+  durationMs: number | null;
+  chapters: { label: string; atMs: number }[];
+  pins: { offerId: string | null; atMs: number }[];
+}
+
+/** Waits until the stream's recording records (its egress is active). */
+export async function waitForRecording(db: Kysely<DB>, streamId: string): Promise<void> {
+  await expect
+    .poll(
+      async () =>
+        (
+          await db
+            .selectFrom('stream_recordings')
+            .select('status')
+            .where('stream_id', '=', streamId)
+            .executeTakeFirst()
+        )?.status,
+      { timeout: 30_000, interval: 250 },
+    )
+    .toBe('active');
+}
+
+/**
+ * Waits until the stream's recordings are finished (after the end), and says why any did not
+ * complete: the replay itself only says `failed`.
+ */
+export async function expectRecorded(db: Kysely<DB>, streamId: string): Promise<void> {
+  const recordings = () =>
+    db
+      .selectFrom('stream_recordings')
+      .select(['status', 'error'])
+      .where('stream_id', '=', streamId)
+      .execute();
+  await expect
+    .poll(
+      async () =>
+        (await recordings()).every((r) => r.status === 'complete' || r.status === 'failed'),
+      { timeout: 90_000, interval: 500 },
+    )
+    .toBe(true);
+  expect((await recordings()).filter((r) => r.status !== 'complete')).toEqual([]);
+}
