@@ -45,11 +45,13 @@ const BRISK_FOR_MS = 15_000;
 const FINISH_TIMEOUT_MS = 90_000;
 const POLL_MS = 500;
 /**
- * How long a started egress may go without recording once the owner's camera is published,
- * before it is started again.
+ * How long each started egress may go without recording once the owner's camera is
+ * published, before it is started again; the recording fails after the last. The first is
+ * short (a stalled egress is usually one that missed its key frame, and a fresh one asks
+ * again); the later ones are longer, because on a busy machine the egress's pipeline can take
+ * that long to come up, and starting it again only starts that over.
  */
-const START_TIMEOUT_MS = 5_000;
-const START_ATTEMPTS = 3;
+const START_TIMEOUTS_MS = [5_000, 10_000, 20_000, 30_000] as const;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -169,19 +171,31 @@ async function runRecording(
       { streamId: row.stream_id, egressId: snapshot.egressId, attempt },
       'recording started',
     );
-    const outcome = await followWhileLive(deps, recorder, row, snapshot.egressId, ownerId);
+    const startTimeoutMs = START_TIMEOUTS_MS[attempt - 1] ?? START_TIMEOUTS_MS.at(-1)!;
+    const outcome = await followWhileLive(
+      deps,
+      recorder,
+      row,
+      snapshot.egressId,
+      ownerId,
+      startTimeoutMs,
+    );
     if (outcome !== 'stalled') return;
     // Egress v1.8 now and then subscribes and never writes a frame (it waits for a key frame
     // that does not come): a fresh egress subscribes afresh, which asks for one again.
     await recorder.stop(snapshot.egressId).catch(() => undefined);
     deps.logger.warn(
-      { streamId: row.stream_id, egressId: snapshot.egressId, attempt },
+      { streamId: row.stream_id, egressId: snapshot.egressId, attempt, startTimeoutMs },
       'the recorder wrote nothing; starting it again',
     );
-    if (attempt >= START_ATTEMPTS) {
+    if (attempt >= START_TIMEOUTS_MS.length) {
       const current = await findRecording(deps.db, row.id);
       if (current?.status === 'starting') {
-        return fail(deps, current, `the recorder wrote nothing in ${START_ATTEMPTS} attempts`);
+        return fail(
+          deps,
+          current,
+          `the recorder wrote nothing in ${START_TIMEOUTS_MS.length} attempts`,
+        );
       }
       return;
     }
@@ -195,7 +209,7 @@ function recordingFolder(row: StreamRecordingRow, attempt: number): string {
 
 /**
  * While the stream is live: marks the recording active once the egress records, and notices
- * an egress that fails by itself. `stalled`: still not recording START_TIMEOUT_MS after the
+ * an egress that fails by itself. `stalled`: still not recording `startTimeoutMs` after the
  * owner's camera was published.
  */
 async function followWhileLive(
@@ -204,6 +218,7 @@ async function followWhileLive(
   recording: StreamRecordingRow,
   egressId: string,
   ownerId: string,
+  startTimeoutMs: number,
 ): Promise<'stalled' | 'done'> {
   let cameraSince: number | null = null;
   for (;;) {
@@ -224,7 +239,7 @@ async function followWhileLive(
     } else if (row.status === 'starting') {
       const tracks = await recorder.participant(row.stream_id, ownerId).catch(() => null);
       if (tracks?.video) cameraSince ??= Date.now();
-      if (cameraSince !== null && Date.now() - cameraSince > START_TIMEOUT_MS) return 'stalled';
+      if (cameraSince !== null && Date.now() - cameraSince > startTimeoutMs) return 'stalled';
     }
   }
 }

@@ -85,7 +85,7 @@ describe('replay', () => {
     expect(Math.abs(playlist.durationMs - ready.durationMs!)).toBeLessThan(100);
     expect(Math.abs(ready.durationMs! - fromFirstFrameMs)).toBeLessThan(2_000);
     // it starts with the owner's camera (about 2 s after go-live), or 7-8 s later when egress
-    // had to be started again (recording.service.ts, START_TIMEOUT_MS)
+    // had to be started again (recording.service.ts, START_TIMEOUTS_MS)
     expect(liveMs - ready.durationMs!).toBeLessThan(15_000);
     const segmentUrl = new URL(playlist.uris[0]!, `${baseUrl}${ready.url}`).href;
     const segment = await ownerContext.request.get(segmentUrl);

@@ -25,7 +25,8 @@ export async function waitForRecording(db: Kysely<DB>, streamId: string): Promis
             .where('stream_id', '=', streamId)
             .executeTakeFirst()
         )?.status,
-      { timeout: 30_000, interval: 250 },
+      // the recorder's start attempts add up to 65 s (recording.service.ts, START_TIMEOUTS_MS)
+      { timeout: 90_000, interval: 250 },
     )
     .toBe('active');
 }
