@@ -143,6 +143,17 @@ export async function startMediaRedis(port: number): Promise<RunningProcess & { 
   return { ...supervisedChild(child), address: `127.0.0.1:${port}` };
 }
 
+/**
+ * Egress admits a request only while its cost in idle cores is free, once one egress already
+ * runs (the first is always admitted). Beside the app, livekit-server and PostgreSQL on one
+ * box, idle cores come and go with the app's own load, so a second live's recording was
+ * refused whenever the box was busy at that moment, and a refused recording is lost
+ * (`failed`). Here a recording is admitted whatever the idle CPU, and records slower rather
+ * than not at all. A dedicated egress host (docker-compose.yml) keeps egress's own
+ * admission, with participant_cpu_cost 1.
+ */
+export const SHARED_BOX_PARTICIPANT_COST = 0.01;
+
 /** Egress's YAML config. */
 export function egressConfigBody(opts: {
   apiKey: string;
@@ -151,7 +162,10 @@ export function egressConfigBody(opts: {
   redisAddress: string;
   healthPort: number;
   logLevel?: string;
-  /** What a participant egress costs in idle cores before egress admits it (default 1). */
+  /**
+   * What a participant egress costs in idle cores before egress admits it; default
+   * SHARED_BOX_PARTICIPANT_COST.
+   */
   participantCpuCost?: number;
 }): string {
   return stringify({
@@ -161,10 +175,8 @@ export function egressConfigBody(opts: {
     ws_url: opts.wsUrl,
     redis: { address: opts.redisAddress },
     health_port: opts.healthPort,
-    // Egress admits a request only while its cost in idle cores is free; the recorder's
-    // participant egress (H.264 720p) defaults to 2, which a busy two-core machine refuses
     cpu_cost: {
-      participant_cpu_cost: opts.participantCpuCost ?? 1,
+      participant_cpu_cost: opts.participantCpuCost ?? SHARED_BOX_PARTICIPANT_COST,
       track_composite_cpu_cost: 1,
       track_cpu_cost: 0.5,
       room_composite_cpu_cost: 2,

@@ -103,8 +103,8 @@ export async function measureRecording(
     wsUrl: livekit.url,
     redisAddress: redis.address,
     healthPort: await freePort(),
-    // admit every recording asked for: what the machine holds is measured, not egress's guess
-    participantCpuCost: 0.01,
+    // (the default admits every recording asked for: what the machine holds is measured,
+    // not egress's guess)
   });
   const egressPid = egress.process.pid!;
   const recorder = createRecorder({

@@ -284,7 +284,13 @@ async function finishRecording(
   }
   const deadline = Date.now() + FINISH_TIMEOUT_MS;
   while (snapshot?.status !== 'complete' && snapshot?.status !== 'failed') {
-    if (Date.now() > deadline) return fail(deps, row, 'the recorder did not finish its files');
+    if (Date.now() > deadline) {
+      return fail(
+        deps,
+        row,
+        `the recorder did not finish its files in ${FINISH_TIMEOUT_MS / 1000} s (egress ${snapshot?.status ?? 'unknown'})`,
+      );
+    }
     await sleep(POLL_MS);
     snapshot = await recorder.get(egressId).catch(() => snapshot);
   }

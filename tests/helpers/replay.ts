@@ -13,22 +13,28 @@ export interface ReplayView {
   pins: { offerId: string | null; atMs: number }[];
 }
 
-/** Waits until the stream's recording records (its egress is active). */
+/**
+ * Waits until the stream's recording records (its egress is active); a recording that fails
+ * meanwhile fails the wait at once, with its reason.
+ */
 export async function waitForRecording(db: Kysely<DB>, streamId: string): Promise<void> {
-  await expect
-    .poll(
-      async () =>
-        (
-          await db
-            .selectFrom('stream_recordings')
-            .select('status')
-            .where('stream_id', '=', streamId)
-            .executeTakeFirst()
-        )?.status,
-      // the recorder's start attempts add up to 65 s (recording.service.ts, START_TIMEOUTS_MS)
-      { timeout: 90_000, interval: 250 },
-    )
-    .toBe('active');
+  const recording = () =>
+    db
+      .selectFrom('stream_recordings')
+      .select(['status', 'error'])
+      .where('stream_id', '=', streamId)
+      .executeTakeFirst();
+  // the recorder's start attempts add up to 65 s (recording.service.ts, START_TIMEOUTS_MS)
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const row = await recording();
+    if (row?.status === 'active') return;
+    if (row?.status === 'failed') throw new Error(`the recording failed: ${row.error}`);
+    if (Date.now() > deadline) {
+      throw new Error(`the recording is still ${row?.status ?? 'missing'} after 90 s`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 /**

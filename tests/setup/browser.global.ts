@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -55,8 +55,17 @@ export default async function setup(project: TestProject) {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  server.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
-  server.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
+  // the app's warnings and errors, kept for a failing test's story (a recording's reason, a
+  // crashed job): in a file beside the run, whose path is printed once
+  const logPath = join(mkdtempSync(join(tmpdir(), 'linli-browser-app-')), 'app.log');
+  const log = createWriteStream(logPath);
+  console.log(`[browser tests] the app's log: ${logPath}`);
+  const keep = (d: Buffer) => {
+    output.push(d.toString());
+    log.write(d);
+  };
+  server.stdout?.on('data', keep);
+  server.stderr?.on('data', keep);
 
   const baseUrl = `http://127.0.0.1:${PORT}`;
   const deadline = Date.now() + 60_000;
@@ -90,5 +99,6 @@ export default async function setup(project: TestProject) {
     await recorder.stop();
     await database.drop();
     await smtp.close();
+    log.end();
   };
 }
