@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createTransport, type Transporter } from 'nodemailer';
 import type { Transaction } from 'kysely';
 import type { DB } from '../../db/schema';
@@ -13,6 +14,7 @@ import {
   type NoticeWithLocale,
 } from '../../db/repositories/notification.repository';
 import type { AppDeps } from '../context';
+import type { Leader } from '../contracts/leader';
 import type { Notification } from '../contracts/notification';
 import { noticeText } from '../rules/notices';
 import type { User } from './auth.service';
@@ -151,30 +153,36 @@ export function deliverEmails(deps: Deps): Promise<number> {
 }
 
 /**
- * After the owner approved or declined a leader's application: the applicant hears of it.
- * Written just after the decision (a single statement of its own; the notice is keyed by the
- * decision, so a repeat writes none).
+ * An owner's decision on a leader, and the applicant's notice of it, in one transaction: the
+ * notice is written exactly when the decision is (a refused or repeated decision changes no
+ * row and writes none), then announced after commit. Suspensions are not told here.
  */
-export async function tellLeaderDecision(
+export async function decideLeaderWithNotice(
   deps: Deps,
-  leader: { id: string; shopId: string; userId: string; status: string },
-): Promise<void> {
-  if (leader.status !== 'approved' && leader.status !== 'declined') return;
-  const shop = await deps.db
-    .selectFrom('shops')
-    .select('name')
-    .where('id', '=', leader.shopId)
-    .executeTakeFirst();
-  const written = await deps.db.transaction().execute((trx) =>
-    notify(trx, deps.config, [
+  decide: (db: Transaction<DB>) => Promise<Leader>,
+): Promise<Leader> {
+  const { leader, written } = await deps.db.transaction().execute(async (trx) => {
+    const leader = await decide(trx);
+    if (leader.status !== 'approved' && leader.status !== 'declined') {
+      return { leader, written: [] };
+    }
+    const shop = await trx
+      .selectFrom('shops')
+      .select('name')
+      .where('id', '=', leader.shopId)
+      .executeTakeFirst();
+    const written = await notify(trx, deps.config, [
       {
         user_id: leader.userId,
         kind: 'leader_decided',
         stream_id: null,
         data: { shopName: shop?.name ?? '', approved: leader.status === 'approved' },
-        dedupe_key: `leader:${leader.id}:${leader.status}:${Date.now()}`,
+        // one per decision: the transition that made it commits with this row
+        dedupe_key: `leader:${leader.id}:${leader.status}:${randomUUID()}`,
       },
-    ]),
-  );
+    ]);
+    return { leader, written };
+  });
   announce(deps, written);
+  return leader;
 }

@@ -223,4 +223,49 @@ describe('notices', () => {
       'order_ready',
     ]);
   });
+
+  it("a leader application's decision reaches the applicant once, live and in the bell", async () => {
+    const apply = async (name: string) => {
+      const applicant = await resident(served.app, name);
+      const applied = await applicant.client.post(`/api/shops/${shop.shopId}/leaders/apply`, {
+        displayName: name,
+        community: '康健新村',
+      });
+      expect(applied.status).toBe(201);
+      const { leader } = (await applied.json()) as { leader: { id: string } };
+      return { ...applicant, leaderId: leader.id };
+    };
+    const chosen = await apply('卫阿姨');
+    const live = meSocket(cookieOf(chosen.client));
+    const heard: { notification: Notice; unread: number }[] = [];
+    live.on('notification:new', (p: { notification: Notice; unread: number }) => heard.push(p));
+    await new Promise<void>((ok) => live.on('connect', () => ok()));
+    const approve = () =>
+      shop.owner.post(`/api/shops/${shop.shopId}/leaders/${chosen.leaderId}/approve`, {
+        commissionRate: 0.1,
+      });
+    expect((await approve()).status).toBe(200);
+    await until(() => heard.length === 1, 5000, 'the decision');
+    expect(heard[0]).toMatchObject({
+      unread: 1,
+      notification: { kind: 'leader_decided', url: '/leader', title: '团长申请已通过' },
+    });
+    // approving again is refused, and tells nobody anything new
+    expect((await approve()).status).toBe(409);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(heard).toHaveLength(1);
+    expect((await bell(chosen.client)).notifications.map((n) => n.kind)).toEqual([
+      'leader_decided',
+    ]);
+
+    const declined = await apply('韩先生');
+    const decline = () =>
+      shop.owner.post(`/api/shops/${shop.shopId}/leaders/${declined.leaderId}/decline`);
+    expect((await decline()).status).toBe(200);
+    expect((await decline()).status).toBe(409);
+    const told = (await bell(declined.client)).notifications;
+    expect(told.map((n) => n.title)).toEqual(['团长申请未通过']);
+    // each hears of their own decision only
+    expect((await bell(chosen.client)).unread).toBe(1);
+  });
 });

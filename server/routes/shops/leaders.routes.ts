@@ -16,7 +16,7 @@ import {
   RateBody,
 } from '../../contracts/leader';
 import { createRouter, errors, jsonBody, jsonContent } from '../../openapi';
-import { tellLeaderDecision } from '../../services/notification.service';
+import { decideLeaderWithNotice } from '../../services/notification.service';
 import { type Router, ON_RESOURCE } from '../router';
 
 /** /api/shops/{shopId}/leaders…: applying to lead a shop, and the owner's leader board and decisions. */
@@ -97,14 +97,11 @@ function approveRoute(router: Router) {
     }),
     async (c) => {
       const { shopId, leaderId } = c.req.valid('param');
-      const leader = await approveLeader(
-        c.var.deps.db,
-        requireAccount(c),
-        shopId,
-        leaderId,
-        c.req.valid('json').commissionRate,
+      const owner = requireAccount(c);
+      const { commissionRate } = c.req.valid('json');
+      const leader = await decideLeaderWithNotice(c.var.deps, (db) =>
+        approveLeader(db, owner, shopId, leaderId, commissionRate),
       );
-      await tellLeaderDecision(c.var.deps, leader);
       return c.json({ leader }, 200);
     },
   );
@@ -129,14 +126,10 @@ function declineAndSuspendRoutes(router: Router) {
       }),
       async (c) => {
         const { shopId, leaderId } = c.req.valid('param');
-        const leader = await setLeaderStatus(
-          c.var.deps.db,
-          requireAccount(c),
-          shopId,
-          leaderId,
-          to,
+        const owner = requireAccount(c);
+        const leader = await decideLeaderWithNotice(c.var.deps, (db) =>
+          setLeaderStatus(db, owner, shopId, leaderId, to),
         );
-        await tellLeaderDecision(c.var.deps, leader);
         return c.json({ leader }, 200);
       },
     );
