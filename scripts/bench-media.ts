@@ -366,6 +366,26 @@ function gzipSize(url: string): Promise<{ raw: number; gzip: number }> {
   return size;
 }
 
+/** BENCH_TRACE: every file the page fetched, when it asked and when it had it (ms). */
+async function resourceLines(page: Page): Promise<string> {
+  const rows = await page.evaluate(() =>
+    (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((r) => ({
+      path: new URL(r.name).pathname,
+      start: Math.round(r.startTime),
+      requestStart: Math.round(r.requestStart),
+      responseStart: Math.round(r.responseStart),
+      end: Math.round(r.responseEnd),
+      bytes: r.encodedBodySize,
+    })),
+  );
+  return rows
+    .map(
+      (r) =>
+        `      ${String(r.start).padStart(5)} → ${String(r.requestStart).padStart(5)} / ${String(r.responseStart).padStart(5)} → ${String(r.end).padStart(5)}  ${String(r.bytes).padStart(7)} B  ${r.path}`,
+    )
+    .join('\n');
+}
+
 /** The scripts a page requested before its first frame, with their sizes. */
 async function criticalScripts(page: Page, firstFrameAt: number) {
   const urls = await page.evaluate(
@@ -437,7 +457,10 @@ const firstFrameSection: Section = async (b) => {
       if (kind !== 'bare') {
         const trace = await timeline(page);
         traces[kind].push(trace);
-        if (process.env.BENCH_TRACE) log(`    ${kind} ${JSON.stringify(trace)}`);
+        if (process.env.BENCH_TRACE) {
+          log(`    ${kind} ${JSON.stringify(trace)}`);
+          log(await resourceLines(page));
+        }
       }
       if (kind === 'cold') scripts.push(await criticalScripts(page, at));
       return at;
