@@ -12,8 +12,10 @@ import type {
 const IN_PROGRESS: RecordingStatus[] = ['waiting', 'starting', 'active', 'ending'];
 
 /**
- * Opens a recording for the stream, `waiting` for the owner's camera. Returns undefined when
- * one is already in progress (a repeated go-live): the unique index decides, not a read.
+ * Opens a recording for the stream, `waiting` for the owner's camera, if the stream is live.
+ * Returns undefined when it is not, or when one is already in progress (a repeated go-live):
+ * the statement decides, not a read, so a recording reopened as the stream ends is not left
+ * waiting after the end.
  */
 export async function insertRecording(
   db: Database,
@@ -21,7 +23,14 @@ export async function insertRecording(
 ): Promise<StreamRecordingRow | undefined> {
   return db
     .insertInto('stream_recordings')
-    .values({ stream_id: streamId })
+    .columns(['stream_id'])
+    .expression((eb) =>
+      eb
+        .selectFrom('streams')
+        .select('id as stream_id')
+        .where('id', '=', streamId)
+        .where('status', '=', 'live'),
+    )
     .onConflict((oc) =>
       oc.column('stream_id').where('status', 'in', ['waiting', 'starting', 'active']).doNothing(),
     )
@@ -29,17 +38,21 @@ export async function insertRecording(
     .executeTakeFirst();
 }
 
-/** Updates a recording that is not finished; undefined when it is (or is gone). */
+/**
+ * Updates a recording that is not finished (or, given `from`, is in one of those states);
+ * undefined when it is not (or is gone).
+ */
 export async function updateUnfinishedRecording(
   db: Database,
   id: string,
   update: StreamRecordingUpdate,
+  from: RecordingStatus[] = IN_PROGRESS,
 ): Promise<StreamRecordingRow | undefined> {
   return db
     .updateTable('stream_recordings')
     .set(update)
     .where('id', '=', id)
-    .where('status', 'in', IN_PROGRESS)
+    .where('status', 'in', from)
     .returningAll()
     .executeTakeFirst();
 }
@@ -87,4 +100,30 @@ export async function listRecordings(
     .orderBy('created_at')
     .orderBy('id')
     .execute();
+}
+
+/** Whether the stream has a recording besides `id` that recorded something. */
+export async function hasOtherRecording(
+  db: Database,
+  streamId: string,
+  id: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('stream_recordings')
+    .select('id')
+    .where('stream_id', '=', streamId)
+    .where('id', '!=', id)
+    .where('egress_id', 'is not', null)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Drops a recording that never recorded (its egress never started). */
+export async function deleteUnstartedRecording(db: Database, id: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('stream_recordings')
+    .where('id', '=', id)
+    .where('egress_id', 'is', null)
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
 }

@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import {
+  deleteUnstartedRecording,
   findRecording,
   findRunningRecording,
+  hasOtherRecording,
   insertRecording,
   updateUnfinishedRecording,
 } from '../../db/repositories/recording.repository';
@@ -180,6 +182,7 @@ async function runRecording(
       ownerId,
       startTimeoutMs,
     );
+    if (outcome === 'left') return continueAfterOwnerLeft(deps, recorder, row, ownerId);
     if (outcome !== 'stalled') return;
     // Egress v1.8 now and then subscribes and never writes a frame (it waits for a key frame
     // that does not come): a fresh egress subscribes afresh, which asks for one again.
@@ -202,6 +205,29 @@ async function runRecording(
   }
 }
 
+/**
+ * The egress ended by itself while the stream is live: a participant egress ends with its
+ * participant, so the owner left the room (the studio reloaded, the connection was lost).
+ * This part is finished as it is, and a new one waits for the owner to come back; the replay
+ * plays the parts one after another.
+ */
+async function continueAfterOwnerLeft(
+  deps: RecordingDeps,
+  recorder: Recorder,
+  row: StreamRecordingRow,
+  ownerId: string,
+): Promise<void> {
+  // only from active: an end under way (stopRecording) has already moved it on
+  const ending = await updateUnfinishedRecording(deps.db, row.id, { status: 'ending' }, ['active']);
+  if (!ending) return;
+  deps.logger.warn(
+    { streamId: row.stream_id, egressId: row.egress_id },
+    'the owner left the room while live; recording again once they are back',
+  );
+  await startRecording(deps, row.stream_id, ownerId);
+  await finishRecording(deps, recorder, ending);
+}
+
 /** Where an attempt writes: `<streamId>/<recordingId>`, then `<recordingId>-2`, `-3`… */
 function recordingFolder(row: StreamRecordingRow, attempt: number): string {
   return `${row.stream_id}/${row.id}${attempt > 1 ? `-${attempt}` : ''}`;
@@ -210,7 +236,7 @@ function recordingFolder(row: StreamRecordingRow, attempt: number): string {
 /**
  * While the stream is live: marks the recording active once the egress records, and notices
  * an egress that fails by itself. `stalled`: still not recording `startTimeoutMs` after the
- * owner's camera was published.
+ * owner's camera was published. `left`: the egress ended by itself (its participant left).
  */
 async function followWhileLive(
   deps: RecordingDeps,
@@ -219,7 +245,7 @@ async function followWhileLive(
   egressId: string,
   ownerId: string,
   startTimeoutMs: number,
-): Promise<'stalled' | 'done'> {
+): Promise<'stalled' | 'left' | 'done'> {
   let cameraSince: number | null = null;
   for (;;) {
     await sleep(POLL_MS);
@@ -230,6 +256,12 @@ async function followWhileLive(
     if (snapshot?.status === 'failed') {
       await fail(deps, row, snapshot.error ?? 'egress failed');
       return 'done';
+    }
+    if (
+      row.status === 'active' &&
+      (snapshot?.status === 'ending' || snapshot?.status === 'complete')
+    ) {
+      return 'left';
     }
     if (row.status === 'starting' && snapshot?.status === 'active') {
       await updateUnfinishedRecording(deps.db, row.id, {
@@ -253,6 +285,12 @@ export async function stopRecording(deps: RecordingDeps, streamId: string): Prom
     const row = await findRunningRecording(deps.db, streamId);
     if (!row) return;
     const recorder = recorderOf(deps.media);
+    if (!row.egress_id && recorder && (await hasOtherRecording(deps.db, streamId, row.id))) {
+      // the owner left mid-way (or resumed) and never published again: the parts recorded
+      // before stand, and nothing is missing from this one
+      await deleteUnstartedRecording(deps.db, row.id);
+      return;
+    }
     if (!row.egress_id || !recorder) {
       return await fail(deps, row, 'the stream ended before the owner published a camera');
     }

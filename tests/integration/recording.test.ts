@@ -229,4 +229,62 @@ describe('a recording', () => {
     };
     expect(body.stream.replay).toMatchObject({ status: 'ready', durationMs: recordedMs });
   }, 150_000);
+
+  it('goes on when the owner leaves the room mid-live and comes back (the studio reloaded)', async () => {
+    const owner = await ownerWithShop(recorded.app);
+    const id = await liveStream(owner.client, owner.shop.id);
+    const studio = async () => {
+      const res = await owner.client.post(`/api/streams/${id}/token`, { role: 'host' });
+      const { url, token } = (await res.json()) as { url: string; token: string };
+      return cameraOn(url, token);
+    };
+    const parts = () =>
+      db
+        .selectFrom('stream_recordings')
+        .selectAll()
+        .where('stream_id', '=', id)
+        .orderBy('created_at')
+        .execute();
+    let stopCamera = await studio();
+    await expect
+      .poll(async () => (await recordingOf(id)).status, { timeout: 60_000, interval: 250 })
+      .toBe('active');
+    await new Promise((r) => setTimeout(r, 8_000));
+    // the studio page reloads: the owner leaves the room, and a participant egress ends with
+    // its participant
+    await stopCamera();
+    const leftAt = Date.now();
+    await new Promise((r) => setTimeout(r, 3_000));
+    stopCamera = await studio();
+    const backAt = Date.now();
+    await expect
+      .poll(async () => (await parts()).map((p) => p.status), { timeout: 60_000, interval: 250 })
+      .toEqual(['complete', 'active']);
+    await new Promise((r) => setTimeout(r, 8_000));
+    await owner.client.post(`/api/streams/${id}/end`);
+    await stopCamera();
+    await expect
+      .poll(async () => (await parts()).map((p) => p.status), { timeout: 90_000, interval: 500 })
+      .toEqual(['complete', 'complete']);
+
+    const [first, second] = await parts();
+    console.log(
+      `recording parts: ${first!.duration_ms} ms until the owner left, ${second!.duration_ms} ms after they came back (${second!.started_at!.getTime() - backAt} ms after rejoining)`,
+    );
+    // the first part ends about when the owner left; the second starts after they came back
+    expect(Math.abs(first!.started_at!.getTime() + first!.duration_ms! - leftAt)).toBeLessThan(
+      2_000,
+    );
+    expect(second!.started_at!.getTime()).toBeGreaterThanOrEqual(backAt - 500);
+    expect(second!.duration_ms).toBeGreaterThan(5_000);
+    // the replay plays both, one after the other
+    const replay = await recorded.app.request(`/api/streams/${id}`);
+    const body = (await replay.json()) as {
+      stream: { replay: { status: string; durationMs: number } };
+    };
+    expect(body.stream.replay).toMatchObject({
+      status: 'ready',
+      durationMs: first!.duration_ms! + second!.duration_ms!,
+    });
+  }, 200_000);
 });
