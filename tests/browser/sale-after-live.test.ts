@@ -24,6 +24,12 @@ async function buyFromTheBag(page: Page, productName: string, nickname?: string)
   await page.getByRole('button', { name: '关闭' }).click();
 }
 
+/** A time as a datetime-local input takes it, in the browser's (and this process's) zone. */
+function dateTimeInput(at: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())}T${two(at.getHours())}:${two(at.getMinutes())}`;
+}
+
 describe('the 小黄车, live and after', () => {
   it('every open offer is buyable from the bag, and still after the live has ended', async () => {
     const ownerContext = await browser().newContext(PHONE);
@@ -55,6 +61,24 @@ describe('the 小黄车, live and after', () => {
       201,
     );
     await owner.post(`/api/streams/${streamId}/start`);
+
+    // live, the owner gives the sale until the day after tomorrow from the studio
+    const studio = await ownerContext.newPage();
+    await studio.goto(`${baseUrl}/studio/${streamId}`);
+    const inTwoDays = new Date(Date.now() + 48 * 3600_000);
+    await studio.getByTestId('sale-end-input').fill(dateTimeInput(inTwoDays));
+    await studio.getByTestId('sale-end-save').click();
+    await expect
+      .poll(async () => {
+        const { stream } = await owner.get<{ stream: { saleEndsAt: string } }>(
+          `/api/streams/${streamId}`,
+        );
+        return Math.abs(Date.parse(stream.saleEndsAt) - inTwoDays.getTime()) < 60_000;
+      })
+      .toBe(true);
+    await studio.getByTestId('sale-end').scrollIntoViewIfNeeded();
+    await screenshot(studio, 'sale-end-studio-phone');
+    await studio.close();
 
     const context = await browser().newContext(PHONE);
     const trouble = watchForTrouble(context);
@@ -100,17 +124,12 @@ describe('the 小黄车, live and after', () => {
     expect(trouble).toEqual([]);
     await context.close();
 
-    // the owner sees until when, and gives the sale two more days from the plan page
+    // after the end the owner sees until when, and gives the sale one more day from the plan page
     const plan = await ownerContext.newPage();
     await plan.goto(`${baseUrl}/dashboard/streams/${streamId}`);
     await expect.poll(() => plan.getByTestId('sale-end-now').textContent()).toContain('售卖至');
     const later = new Date(Date.now() + 72 * 3600_000);
-    const two = (n: number) => String(n).padStart(2, '0');
-    await plan
-      .getByTestId('sale-end-input')
-      .fill(
-        `${later.getFullYear()}-${two(later.getMonth() + 1)}-${two(later.getDate())}T${two(later.getHours())}:${two(later.getMinutes())}`,
-      );
+    await plan.getByTestId('sale-end-input').fill(dateTimeInput(later));
     await plan.getByTestId('sale-end-save').click();
     await expect
       .poll(async () => {
