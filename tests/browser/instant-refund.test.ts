@@ -176,6 +176,19 @@ describe('instant small refunds', () => {
       .toContain('2 小时内响应 · 坏果包赔');
     await page.getByTestId('after-sales-figures').waitFor();
 
+    // and so do the owner's dashboard and the leader centre, the same figures
+    await ownerPage.goto(`${baseUrl}/dashboard`);
+    const ownerShop = ownerPage.locator(`[data-testid="dashboard-shop"][data-shop-id="${shopId}"]`);
+    await expect
+      .poll(() => ownerShop.getByTestId('after-sales-share').textContent())
+      .toContain('100%');
+    await leaderPage.goto(`${baseUrl}/leader`);
+    const membership = leaderPage.locator(`[data-testid="membership"][data-shop-id="${shopId}"]`);
+    await expect
+      .poll(() => membership.getByTestId('after-sales-share').textContent())
+      .toContain('100%');
+    await screenshot(leaderPage, 'after-sales-leader-centre-phone');
+
     expect(trouble).toEqual([]);
     expect(ownerTrouble).toEqual([]);
     expect(leaderTrouble).toEqual([]);
