@@ -31,6 +31,8 @@ export const textBlock = (max: number) =>
 export const IsoTime = z.iso.datetime({ offset: true });
 
 export const ShopParams = z.object({ shopId: z.uuid() });
+/** A leader's link code as `?ref=` carries it. */
+export const LeaderRef = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/);
 export const StreamParams = z.object({ streamId: z.uuid() });
 export const OrderParams = z.object({ orderId: z.uuid() });
 

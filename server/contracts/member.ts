@@ -1,6 +1,7 @@
 // The shop's private domain (SPEC journey 15): residents join a shop through its page or a
 // leader's link, credited to that leader; members-only streams are watched by members alone.
 import { z } from 'zod';
+import { LeaderRef } from './common';
 
 /** Who brought a member: the leader of their last click on the shop when they joined. */
 export const MemberLeader = z
@@ -38,5 +39,8 @@ export type ShopMember = z.infer<typeof ShopMember>;
 export const ShopMemberList = z.object({ members: z.array(ShopMember) });
 export type ShopMemberList = z.infer<typeof ShopMemberList>;
 
-/** POST /api/shops/:shopId/members: nothing to say (the leader is found from the last click). */
-export const JoinShopBody = z.strictObject({});
+/**
+ * POST /api/shops/:shopId/members: `ref`, the leader's link the page was opened by, if any
+ * (else the leader is found from the last click, as for an order).
+ */
+export const JoinShopBody = z.strictObject({ ref: LeaderRef.optional() });

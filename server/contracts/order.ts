@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_ORDER_QUANTITY, textBlock } from './common';
+import { LeaderRef, MAX_ORDER_QUANTITY, textBlock } from './common';
 
 export const ORDER_STATES = [
   'pending_group',
@@ -78,10 +78,7 @@ export const PlaceOrderBody = z.strictObject({
   quantity: z.number().int().min(1).max(MAX_ORDER_QUANTITY),
   phone: Phone,
   pickupPointId: z.uuid().optional(),
-  ref: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,40}$/)
-    .optional(),
+  ref: LeaderRef.optional(),
 });
 export type PlaceOrderBody = z.infer<typeof PlaceOrderBody>;
 

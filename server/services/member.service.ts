@@ -52,6 +52,7 @@ export async function joinShop(
   user: User,
   shopId: string,
   visitorKey: string | null,
+  ref?: string,
   now = new Date(),
 ): Promise<{ membership: ShopMembership; created: boolean }> {
   const shop = await loadShop(db, shopId);
@@ -65,6 +66,7 @@ export async function joinShop(
     attributionDays: shop.attribution_days,
     buyerId: user.id,
     visitorKey,
+    ref,
     now,
   });
   const row = await insertShopMember(db, {

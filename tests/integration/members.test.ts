@@ -118,6 +118,30 @@ describe('joining a shop', () => {
     expect((await join(visitor, shop.shopId)).body.membership.leader?.id).toBe(li.leaderId);
   });
 
+  it("credits the leader of the link the page was opened by (?ref=), even without a click; not another shop's", async () => {
+    const shop = await makeShop(app, db);
+    const li = await makeLeader(app, db, shop.shopId);
+    const elsewhere = await makeShop(app, db);
+    const stranger = await makeLeader(app, db, elsewhere.shopId);
+    // opened /live/<id>?ref=<code> directly (not through /s/<code>): no click was recorded
+    const direct = await makeBuyer(app, '直接打开');
+    const joined = await direct.post(`/api/shops/${shop.shopId}/members`, { ref: li.code });
+    expect(joined.status).toBe(201);
+    expect(((await joined.json()) as { membership: Membership }).membership.leader?.id).toBe(
+      li.leaderId,
+    );
+    // another shop's leader code credits nobody here
+    const misled = await makeBuyer(app, '走错门');
+    const other = await misled.post(`/api/shops/${shop.shopId}/members`, { ref: stranger.code });
+    expect(other.status).toBe(201);
+    expect(((await other.json()) as { membership: Membership }).membership.leader).toBeNull();
+    // a malformed code is refused, and nothing is joined
+    const typo = await makeBuyer(app, '手滑');
+    const bad = await typo.post(`/api/shops/${shop.shopId}/members`, { ref: 'no spaces!' });
+    expect(bad.status).toBe(400);
+    expect((await mine(typo, shop.shopId)).member).toBe(false);
+  });
+
   it("answers bad input with a 4xx: no session, unknown shop, a body, the owner's own shop", async () => {
     const shop = await makeShop(app, db);
     const stranger = new Client(app);

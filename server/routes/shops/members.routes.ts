@@ -69,9 +69,10 @@ function joinRoute(router: Router) {
       tags: ['members'],
       summary: 'Join the shop (关注/入群); guests too',
       description:
-        'Credited to the leader of my last click on the shop within its attribution window ' +
-        '(by account or visitor cookie), the rule orders follow; else to nobody. Joining ' +
-        'again changes nothing and keeps the first leader (200 instead of 201).',
+        "Credited to the leader of `ref` (the leader's link the page was opened by), else " +
+        'of my last click on the shop within its attribution window (by account or visitor ' +
+        'cookie), the rule orders follow; else to nobody. Joining again changes nothing and ' +
+        'keeps the first leader (200 instead of 201).',
       request: {
         params: ShopParams,
         body: { required: false, content: { 'application/json': { schema: JoinShopBody } } },
@@ -90,6 +91,7 @@ function joinRoute(router: Router) {
         user,
         c.req.valid('param').shopId,
         isVisitorKey(cookie) ? cookie : null,
+        c.req.valid('json')?.ref,
       );
       return created ? c.json({ membership }, 201) : c.json({ membership }, 200);
     },

@@ -7,9 +7,18 @@ export type { ShopMembership, ShopMember } from '../api/contracts.ts';
 
 const shop = (shopId: string) => ({ params: { path: { shopId } } });
 
-/** Joins the shop (关注/入群): credited to the leader whose link I opened last. */
-export const joinShop = (shopId: string) =>
-  read(api.POST('/api/shops/{shopId}/members', shop(shopId)), ShopMembershipEnvelope);
+/**
+ * Joins the shop (关注/入群): credited to the leader of `ref` (the link this page was opened
+ * by), else to the leader whose link I opened last.
+ */
+export const joinShop = (shopId: string, ref: string | null = null) =>
+  read(
+    api.POST('/api/shops/{shopId}/members', {
+      ...shop(shopId),
+      body: ref ? { ref } : {},
+    }),
+    ShopMembershipEnvelope,
+  );
 
 export const leaveShop = (shopId: string) =>
   done(api.DELETE('/api/shops/{shopId}/members', shop(shopId)));
