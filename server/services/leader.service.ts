@@ -20,6 +20,7 @@ import {
   type LeaderNumbers,
 } from '../../db/repositories/leader.repository';
 import { findShopById, listShopStreams } from '../../db/repositories/shop.repository';
+import { findStream } from '../../db/repositories/stream.repository';
 import { AppError } from '../errors';
 import { CLICK_DEDUPE_SECONDS } from './attribution.service';
 import { maskName } from '../rules/names';
@@ -379,4 +380,34 @@ export async function openLeaderLink(
     CLICK_DEDUPE_SECONDS,
   );
   return { shopSlug: shop.slug, liveStreamId };
+}
+
+/**
+ * Records the opening of a leader link on a page (/live/<id>?ref=<code>, POST
+ * /api/referrals/clicks); without `streamId` the click names no stream (unlike /s/<code>, no
+ * live stream is looked up).
+ * A click names a stream of the link's own shop: an unknown stream, or another shop's, is
+ * refused (404, the same answer for both) rather than recorded against the wrong shop.
+ */
+export async function recordLinkClick(
+  db: Database,
+  opts: { code: string; visitorKey: string; userId: string | null; streamId?: string },
+): Promise<void> {
+  if (opts.streamId) await assertStreamOfLink(db, opts.code, opts.streamId);
+  await openLeaderLink(db, {
+    code: opts.code,
+    visitorKey: opts.visitorKey,
+    userId: opts.userId,
+    streamId: opts.streamId ?? null,
+  });
+}
+
+async function assertStreamOfLink(db: Database, code: string, streamId: string): Promise<void> {
+  const leader = await findLeaderByCode(db, code);
+  // an unknown or inactive code records nothing anyway (openLeaderLink)
+  if (!leader) return;
+  const stream = await findStream(db, streamId);
+  if (!stream || stream.shop_id !== leader.shop_id) {
+    throw new AppError('not_found', "No such stream in this link's shop.");
+  }
 }
