@@ -314,6 +314,31 @@ export async function transitionOrder(
   return row ?? null;
 }
 
+/** An order that markOrdersReady moved to ready: what its buyer's notice needs. */
+export type ReadiedOrderRow = Pick<
+  OrderRow,
+  'id' | 'buyer_id' | 'stream_id' | 'product_name' | 'pickup_code'
+>;
+
+/**
+ * 备好了: moves those of the orders that are still confirmed to ready (packed, waiting at
+ * their pickup point); others (already ready, picked up, cancelled meanwhile) are left as
+ * they are. Returns the orders it moved, so each buyer is told once.
+ */
+export async function markOrdersReady(
+  trx: Transaction<DB>,
+  orderIds: readonly string[],
+): Promise<ReadiedOrderRow[]> {
+  if (orderIds.length === 0) return [];
+  return trx
+    .updateTable('orders')
+    .set({ state: 'ready' })
+    .where('id', 'in', [...orderIds])
+    .where('state', '=', 'confirmed')
+    .returning(['id', 'buyer_id', 'stream_id', 'product_name', 'pickup_code'])
+    .execute();
+}
+
 /** A row for the shop's and the buyer's order lists. */
 export interface OrderListRow extends OrderRow {
   buyer_name: string;

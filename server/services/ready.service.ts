@@ -1,3 +1,4 @@
+import { markOrdersReady } from '../../db/repositories/order.repository';
 import { listOrdersToPrepare } from '../../db/repositories/pickup.repository';
 import type { AppDeps } from '../context';
 import { AppError } from '../errors';
@@ -43,17 +44,10 @@ export async function markPointReady(
   const point = (await listPickupPoints(deps.db, shopId)).find((p) => p.id === pickupPointId);
   const where = point ? [point.name, point.address].filter(Boolean).join(' ') : '';
   const { count, notices } = await deps.db.transaction().execute(async (trx) => {
-    const readied = await trx
-      .updateTable('orders')
-      .set({ state: 'ready' })
-      .where(
-        'id',
-        'in',
-        due.map((o) => o.id),
-      )
-      .where('state', '=', 'confirmed')
-      .returning(['id', 'buyer_id', 'stream_id', 'product_name', 'pickup_code'])
-      .execute();
+    const readied = await markOrdersReady(
+      trx,
+      due.map((o) => o.id),
+    );
     const told = await notify(
       trx,
       deps.config,
