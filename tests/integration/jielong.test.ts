@@ -108,6 +108,48 @@ describe('接龙: "+1" in the chat', () => {
     });
   });
 
+  it('credits the leader whose link brought the resident, as the order sheet does', async () => {
+    const code = `jl${randomUUID().slice(0, 8)}`;
+    const owner = await served.db
+      .selectFrom('shops')
+      .select('owner_id')
+      .where('id', '=', shopId)
+      .executeTakeFirstOrThrow();
+    const leader = await served.db
+      .insertInto('leaders')
+      .values({
+        shop_id: shopId,
+        user_id: owner.owner_id,
+        display_name: '康健新村 李姐',
+        status: 'approved',
+        code,
+        commission_rate: '0.1000',
+        approved_at: new Date(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    // the leader's link, opened before signing in: the click is the visitor cookie's alone
+    const link = await fetch(`${served.url}/s/${code}`, { redirect: 'manual' });
+    expect(link.status).toBe(302);
+    const visitor = link.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0]!)
+      .find((c) => c.startsWith('linli_vid='));
+    expect(visitor).toBeTruthy();
+    const resident = await residentWithAnOrder('钱阿姨');
+    const offerId = await makeOffer(served.db, { shopId, streamId }, { quantity: 10 });
+    await pin(offerId);
+    const socket = await joined(`${resident.cookie}; ${visitor}`);
+    const answer = await ask(socket, 'comment:send', { text: '+1', clientId: randomUUID() });
+    expect(answer).toMatchObject({ ok: true });
+    const placed = await served.db
+      .selectFrom('orders')
+      .select(['leader_id', 'phone'])
+      .where('offer_id', '=', offerId)
+      .execute();
+    expect(placed).toEqual([{ leader_id: leader.id, phone: resident.phone }]);
+  });
+
   it('buys once when a "+1" is resent with its clientId after a reconnection', async () => {
     const offerId = await makeOffer(served.db, { shopId, streamId }, { quantity: 10 });
     await pin(offerId);
