@@ -277,7 +277,7 @@ async function main() {
   const wsPort = await freePort();
   const baseline = spawn(
     process.execPath,
-    ['--import', 'tsx', 'scripts/bench/ws-baseline.ts', String(wsPort)],
+    ['--import', 'tsx', 'scripts/bench/ws-baseline.ts', String(wsPort), String(ORDER_RATE)],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -331,7 +331,7 @@ async function main() {
 
 ${machine}
 
-${RATE} comments/s for ${SECONDS} s into one stream while N viewers (socket.io-client over WebSocket, in separate processes: ${SHARDS} for 1,000 viewers and more, one otherwise) are joined; latency is from the sender's \`comment:send\` to each viewer's \`comment:new\` (one machine, one clock). Each comment goes through the whole path: session-authenticated socket, validation, rate limit, blocked words and mute check, INSERT into PostgreSQL, broadcast. CPU is the server process over the measurement window (100% = one core). The baseline is a bare \`ws\` server broadcasting every message to every client, under the same load.
+${RATE} comments/s for ${SECONDS} s into one stream while N viewers (socket.io-client over WebSocket, in separate processes: ${SHARDS} for 1,000 viewers and more, one otherwise) are joined; latency is from the sender's \`comment:send\` to each viewer's \`comment:new\` (one machine, one clock). Each comment goes through the whole path: session-authenticated socket, validation, rate limit, blocked words and mute check, INSERT into PostgreSQL, broadcast. CPU is the server process over the measurement window (100% = one core). The baseline is a bare \`ws\` server broadcasting every message to every client, under the same load: it also broadcasts ${ORDER_RATE} \`order:new\` + \`offer:update\` pairs a second of the same size as ours, so both send every viewer the same messages (before 2026-11-26 it sent the comments alone, about 70% of ours).
 
 | server | viewers | comments sent | delivered | p50 ms | p99 ms | max ms | server CPU | errors |
 |---|---|---|---|---|---|---|---|---|

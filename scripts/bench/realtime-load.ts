@@ -75,9 +75,11 @@ async function openWs(): Promise<WebSocket> {
   });
   ws.on('message', (data: Buffer) => {
     const msg = JSON.parse(Buffer.isBuffer(data) ? data.toString() : String(data)) as {
-      text: string;
+      text?: string;
+      kind?: string;
     };
-    record(msg.text);
+    // the baseline's order traffic (ws-baseline.ts): read, as a socket.io client reads it
+    if (msg.kind === undefined && msg.text !== undefined) record(msg.text);
   });
   return ws;
 }
