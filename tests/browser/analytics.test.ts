@@ -34,12 +34,16 @@ describe('stream analytics page', () => {
       await expect
         .poll(() => page.getByTestId('segment-mark').allTextContents())
         .toEqual([expect.stringContaining('源头'), expect.stringContaining('后厨')]);
-      // the chart drew on its canvas
-      const drawn = await page
-        .getByTestId('timeline-chart')
-        .locator('canvas')
-        .evaluate((c: HTMLCanvasElement) => c.width > 0 && c.toDataURL().length > 5000);
-      expect(drawn).toBe(true);
+      // the chart drew on its canvas (its library loads after the page, and draws once it
+      // has: on a busy machine that can be a moment after the figures show)
+      await expect
+        .poll(() =>
+          page
+            .getByTestId('timeline-chart')
+            .locator('canvas')
+            .evaluate((c: HTMLCanvasElement) => c.width > 0 && c.toDataURL().length > 5000),
+        )
+        .toBe(true);
       await page.getByText('查看每分钟数据').click();
       expect(await page.getByTestId('timeline-table').locator('tbody tr').count()).toBe(12);
       expect(await page.getByTestId('offer-row').count()).toBe(1);
