@@ -278,6 +278,22 @@ describe('a waitlist for a sold-out offer', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(watchers[2]).toHaveLength(0);
     expect(watchers[3]).toHaveLength(0);
+    // and each of the two has it in the bell, once, pointing at the stream
+    for (const [i, w] of waiting.entries()) {
+      const res = await w.get('/api/me/notifications');
+      expect(res.status).toBe(200);
+      const { notifications } = (await res.json()) as {
+        notifications: { kind: string; url: string | null; body: string }[];
+      };
+      const offered = notifications.filter((n) => n.kind === 'waitlist_offer');
+      if (i < 2) {
+        expect(offered).toHaveLength(1);
+        expect(offered[0]).toMatchObject({ url: `/live/${streamId}` });
+        expect(offered[0]!.body).toContain('草莓 500g');
+      } else {
+        expect(offered).toHaveLength(0);
+      }
+    }
   });
 
   it('refuses a waitlist for a closed offer', async () => {
