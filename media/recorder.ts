@@ -134,6 +134,14 @@ const ENCODING = new EncodingOptions({
   audioFrequency: 48000,
 });
 
+/**
+ * How long a start request may take. Egress answers once its handler process has joined the
+ * room, which on a busy machine takes longer than the SDK's default 10 s; a request given up
+ * too early leaves an egress that starts anyway, unfollowed, and burns a core until the owner
+ * leaves (and a busier machine times out the next start too).
+ */
+const START_REQUEST_SECONDS = 45;
+
 export function createRecorder(opts: {
   url: string;
   apiKey: string;
@@ -141,11 +149,23 @@ export function createRecorder(opts: {
   directory: string;
   /** Upload to S3-compatible storage instead of writing to `directory`; default EGRESS_S3_*. */
   s3?: EgressS3 | undefined;
+  /** How long a start request may take, in seconds (default START_REQUEST_SECONDS). */
+  startRequestSeconds?: number;
 }): Recorder {
   const s3 = 's3' in opts ? opts.s3 : egressS3FromEnv();
   const httpUrl = opts.url.replace(/^ws/, 'http');
   const egress = new EgressClient(httpUrl, opts.apiKey, opts.apiSecret);
+  const starter = new EgressClient(httpUrl, opts.apiKey, opts.apiSecret, {
+    requestTimeout: opts.startRequestSeconds ?? START_REQUEST_SECONDS,
+  });
   const rooms = new RoomServiceClient(httpUrl, opts.apiKey, opts.apiSecret);
+  /** The participant's egress that is running in the room, if one is. */
+  const running = async (room: string, identity: string) => {
+    const infos = await egress.listEgress({ roomName: room, active: true }).catch(() => []);
+    return infos.find(
+      (info) => info.request.case === 'participant' && info.request.value.identity === identity,
+    );
+  };
   return {
     directory: opts.directory,
     async participant(room, identity) {
@@ -168,13 +188,20 @@ export function createRecorder(opts: {
         segmentDuration: 4,
         ...(s3 ? { output: { case: 's3', value: new S3Upload(s3) } } : {}),
       });
-      const info = await egress.startParticipantEgress(
-        room,
-        identity,
-        { segments },
-        { encodingOptions: ENCODING },
-      );
-      return egressSnapshot(info);
+      try {
+        const info = await starter.startParticipantEgress(
+          room,
+          identity,
+          { segments },
+          { encodingOptions: ENCODING },
+        );
+        return egressSnapshot(info);
+      } catch (err) {
+        // the request may have given up while the egress started anyway: that one is ours
+        const started = await running(room, identity);
+        if (started) return egressSnapshot(started);
+        throw err;
+      }
     },
     async stop(egressId) {
       return egressSnapshot(await egress.stopEgress(egressId));

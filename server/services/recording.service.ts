@@ -221,7 +221,7 @@ async function continueAfterOwnerLeft(
   const ending = await updateUnfinishedRecording(deps.db, row.id, { status: 'ending' }, ['active']);
   if (!ending) return;
   deps.logger.warn(
-    { streamId: row.stream_id, egressId: row.egress_id },
+    { streamId: row.stream_id, egressId: ending.egress_id },
     'the owner left the room while live; recording again once they are back',
   );
   await startRecording(deps, row.stream_id, ownerId);
