@@ -54,6 +54,8 @@ const POLL_MS = 500;
  * that long to come up, and starting it again only starts that over.
  */
 const START_TIMEOUTS_MS = [5_000, 10_000, 20_000, 30_000] as const;
+/** Waits before asking egress again to take a recording it did not take (startWithRetries). */
+const START_RETRY_DELAYS_MS = [2_000, 5_000, 10_000] as const;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -154,12 +156,8 @@ async function runRecording(
     await sleep(Date.now() - since < BRISK_FOR_MS ? BRISK_POLL_MS : POLL_MS);
   }
   for (let attempt = 1; ; attempt++) {
-    let snapshot: EgressSnapshot;
-    try {
-      snapshot = await recorder.start(room, ownerId, recordingFolder(row, attempt));
-    } catch (err) {
-      return fail(deps, row, `the recorder did not start: ${messageOf(err)}`);
-    }
+    const snapshot = await startWithRetries(deps, recorder, row, ownerId, attempt);
+    if (!snapshot) return;
     const started = await updateUnfinishedRecording(deps.db, row.id, {
       egress_id: snapshot.egressId,
       status: 'starting',
@@ -226,6 +224,39 @@ async function continueAfterOwnerLeft(
   );
   await startRecording(deps, row.stream_id, ownerId);
   await finishRecording(deps, recorder, ending);
+}
+
+/**
+ * Starts the egress, asking again after START_RETRY_DELAYS_MS when egress does not take the
+ * request: on a busy box it refuses while its idle CPU is below a recording's cost, or is
+ * too slow to answer ("no response from servers"), and a moment later takes it. Fails the
+ * recording after the last; undefined then, or when the stream ended meanwhile.
+ */
+async function startWithRetries(
+  deps: RecordingDeps,
+  recorder: Recorder,
+  row: StreamRecordingRow,
+  ownerId: string,
+  attempt: number,
+): Promise<EgressSnapshot | undefined> {
+  for (let tried = 0; ; tried++) {
+    try {
+      return await recorder.start(row.stream_id, ownerId, recordingFolder(row, attempt));
+    } catch (err) {
+      const delay = START_RETRY_DELAYS_MS[tried];
+      if (delay === undefined) {
+        await fail(deps, row, `the recorder did not start: ${messageOf(err)}`);
+        return undefined;
+      }
+      deps.logger.warn(
+        { streamId: row.stream_id, err: messageOf(err), retryInMs: delay },
+        'the recorder did not take the recording; asking again',
+      );
+      await sleep(delay);
+      const current = await findRecording(deps.db, row.id);
+      if (current?.status !== 'waiting' && current?.status !== 'starting') return undefined;
+    }
+  }
 }
 
 /** Where an attempt writes: `<streamId>/<recordingId>`, then `<recordingId>-2`, `-3`… */

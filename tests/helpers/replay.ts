@@ -24,14 +24,15 @@ export async function waitForRecording(db: Kysely<DB>, streamId: string): Promis
       .select(['status', 'error'])
       .where('stream_id', '=', streamId)
       .executeTakeFirst();
-  // the recorder's start attempts add up to 65 s (recording.service.ts, START_TIMEOUTS_MS)
-  const deadline = Date.now() + 90_000;
+  // a busy egress may not take the request at once (recording.service.ts,
+  // START_RETRY_DELAYS_MS), and a started one may be started again (START_TIMEOUTS_MS)
+  const deadline = Date.now() + 120_000;
   for (;;) {
     const row = await recording();
     if (row?.status === 'active') return;
     if (row?.status === 'failed') throw new Error(`the recording failed: ${row.error}`);
     if (Date.now() > deadline) {
-      throw new Error(`the recording is still ${row?.status ?? 'missing'} after 90 s`);
+      throw new Error(`the recording is still ${row?.status ?? 'missing'} after 120 s`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
