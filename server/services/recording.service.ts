@@ -43,8 +43,11 @@ const WAIT_FOR_OWNER_MS = 30 * 60_000;
  */
 const BRISK_POLL_MS = 100;
 const BRISK_FOR_MS = 15_000;
-/** How long the egress may take to finish its files after the stop. */
-const FINISH_TIMEOUT_MS = 90_000;
+/**
+ * How long the egress may take to finish its files after the stop. On two busy cores its
+ * encoder can be well behind the live, and egress stays `ending` until it has caught up.
+ */
+const FINISH_TIMEOUT_MS = 180_000;
 const POLL_MS = 500;
 /**
  * How long each started egress may go without recording once the owner's camera is

@@ -234,5 +234,5 @@ describe('the replay, the whole story', () => {
     await leaderContext.close();
     await ownerContext.close();
     await db.destroy();
-  }, 240_000);
+  }, 360_000);
 });

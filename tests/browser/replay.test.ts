@@ -151,5 +151,5 @@ describe('replay', () => {
     await phoneContext.close();
     await ownerContext.close();
     await db.destroy();
-  }, 240_000);
+  }, 360_000);
 });

@@ -53,7 +53,8 @@ export async function expectRecorded(db: Kysely<DB>, streamId: string): Promise<
     .poll(
       async () =>
         (await recordings()).every((r) => r.status === 'complete' || r.status === 'failed'),
-      { timeout: 90_000, interval: 500 },
+      // as long as the recorder waits for egress to finish (recording.service.ts, FINISH_TIMEOUT_MS)
+      { timeout: 185_000, interval: 500 },
     )
     .toBe(true);
   expect((await recordings()).filter((r) => r.status !== 'complete')).toEqual([]);
