@@ -149,14 +149,12 @@ export function createRecorder(opts: {
   directory: string;
   /** Upload to S3-compatible storage instead of writing to `directory`; default EGRESS_S3_*. */
   s3?: EgressS3 | undefined;
-  /** How long a start request may take, in seconds (default START_REQUEST_SECONDS). */
-  startRequestSeconds?: number;
 }): Recorder {
   const s3 = 's3' in opts ? opts.s3 : egressS3FromEnv();
   const httpUrl = opts.url.replace(/^ws/, 'http');
   const egress = new EgressClient(httpUrl, opts.apiKey, opts.apiSecret);
   const starter = new EgressClient(httpUrl, opts.apiKey, opts.apiSecret, {
-    requestTimeout: opts.startRequestSeconds ?? START_REQUEST_SECONDS,
+    requestTimeout: START_REQUEST_SECONDS,
   });
   const rooms = new RoomServiceClient(httpUrl, opts.apiKey, opts.apiSecret);
   /** The participant's egress that is running in the room, if one is. */
