@@ -105,7 +105,8 @@ export function grantsFor(role: MediaRole, room: string): VideoGrant {
   }
 }
 
-function isNotFound(err: unknown): boolean {
+/** livekit-server's answer that there is no such room or participant. */
+export function isNotFound(err: unknown): boolean {
   // RoomServiceClient rejects with a TwirpError whose status is 404 / code "not_found"
   if (typeof err !== 'object' || err === null) return false;
   const status = 'status' in err ? err.status : undefined;

@@ -10,6 +10,7 @@ import {
   TrackSource,
   type EgressInfo,
 } from 'livekit-server-sdk';
+import { isNotFound } from './media.service';
 
 // The recorder's side of LiveKit (issue 10): a participant egress of the owner's camera and
 // microphone into HLS. It needs no Chromium, Xvfb or PulseAudio (room composite does), which
@@ -37,7 +38,7 @@ export interface Recorder {
   readonly directory: string;
   /**
    * The participant in the room (`null` when not there), and their published camera and
-   * microphone by track id.
+   * microphone by track id. Throws when livekit-server does not answer.
    */
   participant(room: string, identity: string): Promise<{ video?: string; audio?: string } | null>;
   /** Starts recording the participant's camera and microphone into `<directory>/<folder>/index.m3u8`. */
@@ -167,7 +168,11 @@ export function createRecorder(opts: {
   return {
     directory: opts.directory,
     async participant(room, identity) {
-      const participant = await rooms.getParticipant(room, identity).catch(() => undefined);
+      const participant = await rooms.getParticipant(room, identity).catch((err: unknown) => {
+        // not there (or no such room) is an answer; a server that did not answer is not
+        if (isNotFound(err)) return null;
+        throw err;
+      });
       if (!participant) return null;
       const tracks: { video?: string; audio?: string } = {};
       for (const track of participant.tracks) {

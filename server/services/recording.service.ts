@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, relative } from 'node:path';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import {
   deleteUnstartedRecording,
   findRecording,
@@ -10,7 +10,8 @@ import {
 } from '../../db/repositories/recording.repository';
 import type { StreamRecordingRow, StreamRecordingUpdate } from '../../db/recordings.schema';
 import type { MediaService } from '../../media/media.service';
-import type { EgressSnapshot, Recorder } from '../../media/recorder';
+import { closedPlaylist, hlsSegments, totalDurationMs, type LiveSegment } from '../../media/hls';
+import { PLAYLIST_NAME, type EgressSnapshot, type Recorder } from '../../media/recorder';
 import type { AppDeps } from '../context';
 
 // Recording, always on (issue 10). Going live (or resuming) opens a recording that waits for
@@ -48,6 +49,21 @@ const BRISK_FOR_MS = 15_000;
  * encoder can be well behind the live, and egress stays `ending` until it has caught up.
  */
 const FINISH_TIMEOUT_MS = 180_000;
+/**
+ * After the stop, how far past it an egress may go on recording before the stop is taken as
+ * lost. Egress v1.8 now and then says `ending` and goes on writing segments for as long as
+ * the owner publishes (seen on two busy cores): its files would never be finished.
+ */
+const PAST_STOP_MS = 10_000;
+/** The playlist the app writes beside egress's own when it closes a recording itself. */
+const CLOSED_PLAYLIST = 'closed.m3u8';
+/**
+ * While the egress says it records: how long the owner may be gone from the room before the
+ * part is ended as if the egress had noticed (it ends with its participant, but on a busy
+ * box it was seen to go on saying `active` long after), and how often that is looked at.
+ */
+const OWNER_GONE_MS = 10_000;
+const PRESENCE_POLL_MS = 2_000;
 const POLL_MS = 500;
 /**
  * How long each started egress may go without recording once the owner's camera is
@@ -77,15 +93,8 @@ async function fail(deps: RecordingDeps, row: StreamRecordingRow, reason: string
 
 /** The sum of a local HLS playlist's segment durations, in ms; null when unreadable. */
 export async function playlistDurationMs(path: string): Promise<number | null> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return null;
-  }
-  let total = 0;
-  for (const match of text.matchAll(/^#EXTINF:([\d.]+)/gm)) total += Number(match[1]);
-  return Math.round(total * 1000);
+  const text = await readFile(path, 'utf8').catch(() => null);
+  return text === null ? null : totalDurationMs(hlsSegments(text));
 }
 
 /** Where the playlist is, as stored: relative to the recordings directory when local. */
@@ -281,6 +290,8 @@ async function followWhileLive(
   startTimeoutMs: number,
 ): Promise<'stalled' | 'left' | 'done'> {
   let cameraSince: number | null = null;
+  let presenceAt = 0;
+  let goneSince: number | null = null;
   for (;;) {
     await sleep(POLL_MS);
     const row = await findRecording(deps.db, recording.id);
@@ -296,6 +307,16 @@ async function followWhileLive(
       (snapshot?.status === 'ending' || snapshot?.status === 'complete')
     ) {
       return 'left';
+    }
+    if (row.status === 'active' && Date.now() - presenceAt >= PRESENCE_POLL_MS) {
+      presenceAt = Date.now();
+      // only "not in the room" counts: a server that did not answer says nothing
+      const here = await recorder.participant(row.stream_id, ownerId).then(
+        (p) => p !== null,
+        () => true,
+      );
+      goneSince = here ? null : (goneSince ?? Date.now());
+      if (goneSince !== null && Date.now() - goneSince >= OWNER_GONE_MS) return 'left';
     }
     if (row.status === 'starting' && snapshot?.status === 'active') {
       await updateUnfinishedRecording(deps.db, row.id, {
@@ -354,14 +375,17 @@ async function finishRecording(
     snapshot = await recorder.get(egressId).catch(() => null);
     if (!snapshot) return fail(deps, row, `the recorder could not be stopped: ${messageOf(err)}`);
   }
-  const deadline = Date.now() + FINISH_TIMEOUT_MS;
+  const stoppedAt = new Date();
+  const deadline = stoppedAt.getTime() + FINISH_TIMEOUT_MS;
   while (snapshot?.status !== 'complete' && snapshot?.status !== 'failed') {
+    const live = await liveSegments(recorder, row, snapshot);
+    const last = live?.segments.at(-1)?.startsAt;
+    if (live && last && last.getTime() >= stoppedAt.getTime() + PAST_STOP_MS) {
+      return closeFromDisk(deps, recorder, row, live, stoppedAt, 'it went on recording');
+    }
     if (Date.now() > deadline) {
-      return fail(
-        deps,
-        row,
-        `the recorder did not finish its files in ${FINISH_TIMEOUT_MS / 1000} s (egress ${snapshot?.status ?? 'unknown'})`,
-      );
+      const why = `the recorder did not finish its files in ${FINISH_TIMEOUT_MS / 1000} s (egress ${snapshot?.status ?? 'unknown'})`;
+      return live ? closeFromDisk(deps, recorder, row, live, stoppedAt, why) : fail(deps, row, why);
     }
     await sleep(POLL_MS);
     snapshot = await recorder.get(egressId).catch(() => snapshot);
@@ -375,4 +399,62 @@ async function finishRecording(
     { streamId: row.stream_id, egressId, durationMs: update.duration_ms },
     'recording complete',
   );
+}
+
+/**
+ * The segments egress has written so far for this recording, from its live playlist on disk:
+ * where the egress says, else the newest of the recording's folders (`<recordingId>`,
+ * `<recordingId>-2`…). Null for an upload (nothing on disk) or before any segment.
+ */
+async function liveSegments(
+  recorder: Recorder,
+  row: StreamRecordingRow,
+  snapshot: EgressSnapshot | null,
+): Promise<{ playlist: string; segments: LiveSegment[] } | null> {
+  let playlist = snapshot?.playlist && isAbsolute(snapshot.playlist) ? snapshot.playlist : null;
+  if (!playlist) {
+    const streamDir = join(recorder.directory, row.stream_id);
+    let newest = -1;
+    for (const name of await readdir(streamDir).catch(() => [])) {
+      if (name !== row.id && !name.startsWith(`${row.id}-`)) continue;
+      const path = join(streamDir, name, PLAYLIST_NAME);
+      const modified = (await stat(path).catch(() => null))?.mtimeMs ?? -1;
+      if (modified > newest) [playlist, newest] = [path, modified];
+    }
+  }
+  const text = playlist ? await readFile(playlist, 'utf8').catch(() => null) : null;
+  const segments = text ? hlsSegments(text) : [];
+  return playlist && segments.length ? { playlist, segments } : null;
+}
+
+/**
+ * The egress did not finish after its stop: the recording is what it wrote up to the stop,
+ * closed as a playlist of its own beside egress's (CLOSED_PLAYLIST), and the egress is asked
+ * to stop once more. Failed only when nothing was written before the stop.
+ */
+async function closeFromDisk(
+  deps: RecordingDeps,
+  recorder: Recorder,
+  row: StreamRecordingRow,
+  live: { playlist: string; segments: LiveSegment[] },
+  stoppedAt: Date,
+  why: string,
+): Promise<void> {
+  const kept = live.segments.filter((s) => !s.startsAt || s.startsAt < stoppedAt);
+  if (kept.length === 0) return fail(deps, row, why);
+  const closed = join(dirname(live.playlist), CLOSED_PLAYLIST);
+  await writeFile(closed, closedPlaylist(kept));
+  if (row.egress_id) await recorder.stop(row.egress_id).catch(() => undefined);
+  const durationMs = totalDurationMs(kept);
+  deps.logger.warn(
+    { streamId: row.stream_id, egressId: row.egress_id, why, segments: kept.length, durationMs },
+    'the recorder did not finish after its stop; closed the recording from its files',
+  );
+  await updateUnfinishedRecording(deps.db, row.id, {
+    status: 'complete',
+    error: null,
+    playlist: storedPlaylist(recorder, closed),
+    duration_ms: durationMs,
+    ended_at: new Date(),
+  });
 }

@@ -39,7 +39,7 @@ export function buildTestApp(env: Record<string, string> = {}, db?: Kysely<DB>) 
   );
   const realtime = createRealtimeBus();
   const app = createApp({ config, db: database, dbKind: 'postgres', media, logger, realtime });
-  return { app, db: database, logs, realtime, config };
+  return { app, db: database, logs, realtime, config, media };
 }
 
 export const ORIGIN = 'http://localhost';

@@ -15,6 +15,7 @@ import { buildTestApp } from '../helpers/app';
 import { liveStream, ownerWithShop } from '../helpers/factories';
 import { freeLivekitPorts } from '../setup/ports';
 import { startTestLivekit, startTestRecorder } from '../setup/services';
+import { recorderOf, useRecorder } from '../../server/services/recording.service';
 
 // Issue 10: a recording that fails is reported on the stream (`replay.status = 'failed'`)
 // with its reason logged, never silently missing. This project's livekit-server runs with no
@@ -230,6 +231,64 @@ describe('a recording', () => {
       stream: { replay: { status: string; durationMs: number } };
     };
     expect(body.stream.replay).toMatchObject({ status: 'ready', durationMs: recordedMs });
+  }, 150_000);
+
+  it('is closed from its own files when the egress does not stop (its stop was lost)', async () => {
+    // seen on two busy cores: egress says `ending` and goes on recording, never finishing its
+    // files (filling in blank frames once the room is gone). Here the stop is lost on its way,
+    // once, and the room stays open, so the egress goes on recording the camera.
+    const lossy = buildTestApp({ LIVEKIT_URL: media.url, DATA_DIR: dataDir }, db);
+    lossy.media.closeRoom = () => Promise.resolve();
+    const real = recorderOf(lossy.media)!;
+    const stops: string[] = [];
+    useRecorder(lossy.media, {
+      ...real,
+      async stop(egressId) {
+        stops.push(egressId);
+        if (stops.length > 1) return real.stop(egressId);
+        const now = await real.get(egressId);
+        if (!now) throw new Error('no such egress');
+        return now;
+      },
+    });
+    const owner = await ownerWithShop(lossy.app);
+    const id = await liveStream(owner.client, owner.shop.id);
+    const res = await owner.client.post(`/api/streams/${id}/token`, { role: 'host' });
+    const { url, token } = (await res.json()) as { url: string; token: string };
+    const stopCamera = await cameraOn(url, token);
+    try {
+      await expect
+        .poll(async () => (await recordingOf(id)).status, { timeout: 60_000, interval: 250 })
+        .toBe('active');
+      await new Promise((r) => setTimeout(r, 10_000));
+      await owner.client.post(`/api/streams/${id}/end`);
+      const endedAt = Date.now();
+      // the camera stays on, and the egress goes on recording it
+      await expect
+        .poll(async () => (await recordingOf(id)).status, { timeout: 90_000, interval: 500 })
+        .toBe('complete');
+      const recording = await recordingOf(id);
+      const recordedUntil = recording.started_at!.getTime() + recording.duration_ms!;
+      console.log(
+        `closed from its files: ${recording.duration_ms} ms, ending ${recordedUntil - endedAt} ms after the end, ${Date.now() - endedAt} ms after it`,
+      );
+      expect(recording.playlist).toMatch(/\/closed\.m3u8$/);
+      // what was recorded until the end, not what the egress went on to record (4 s segments)
+      expect(Math.abs(recordedUntil - endedAt)).toBeLessThan(5_000);
+      expect(stops).toEqual([recording.egress_id, recording.egress_id]);
+      const playlist = await readFile(join(dataDir, 'recordings', recording.playlist!), 'utf8');
+      expect(playlist).toMatch(/#EXT-X-ENDLIST\n$/);
+      const replay = await recorded.app.request(`/api/streams/${id}`);
+      const body = (await replay.json()) as {
+        stream: { replay: { status: string; durationMs: number } };
+      };
+      expect(body.stream.replay).toMatchObject({
+        status: 'ready',
+        durationMs: recording.duration_ms,
+      });
+    } finally {
+      await stopCamera();
+    }
   }, 150_000);
 
   it('goes on when the owner leaves the room mid-live and comes back (the studio reloaded)', async () => {
