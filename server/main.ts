@@ -129,6 +129,14 @@ async function startEmbeddedLivekit(
 }
 
 /**
+ * Connections the kernel queues for the server to accept (capped by net.core.somaxconn). A
+ * flash sale's buyers arrive together: with Node's default of 511, those past it were dropped
+ * and their phones tried again only after TCP's 1 s retransmission (seen in bench:orders as
+ * answers at 1 s, and in the kernel's ListenOverflows).
+ */
+const LISTEN_BACKLOG = 4096;
+
+/**
  * The HTTP server: the API for its paths, the pages for the rest. It counts the requests in
  * flight so a stop can let them finish (`drain`), and once stopping, answers with
  * `Connection: close` so kept-alive connections carry no further request.
@@ -291,7 +299,9 @@ async function main(): Promise<void> {
   const sockets = await attachRealtime(http.server, deps);
   // group deadlines (pg-boss on PostgreSQL) and the outbox sweep, after sockets listen to the bus
   const commerceJobs = await startCommerceJobs({ ...deps, databaseUrl: config.DATABASE_URL });
-  await new Promise<void>((ok) => http.server.listen(config.PORT, config.HOST, ok));
+  await new Promise<void>((ok) =>
+    http.server.listen({ port: config.PORT, host: config.HOST, backlog: LISTEN_BACKLOG }, ok),
+  );
   await printBanner(config, database, livekitUrl);
 
   // Graceful stop (SIGTERM from compose, systemd or a deploy; SIGINT from a terminal):

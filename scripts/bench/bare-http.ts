@@ -13,4 +13,9 @@ app.post('/order', async (c) => {
 });
 app.get('/health', (c) => c.text('ok'));
 const listener = getRequestListener(app.fetch);
-createServer((req, res) => void listener(req, res)).listen(Number(process.env.PORT), '127.0.0.1');
+// the app's own listen backlog (server/main.ts), so both meet the crowd the same way
+createServer((req, res) => void listener(req, res)).listen({
+  port: Number(process.env.PORT),
+  host: '127.0.0.1',
+  backlog: 4096,
+});
