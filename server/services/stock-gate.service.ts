@@ -249,20 +249,27 @@ function redisStore(url: string, logger: Logger): GateStore {
 /** The gate over a store, with this process's units in flight. */
 function gateOver(store: GateStore, db: Database | null): StockGate {
   const inFlight = new Map<string, number>();
-  const waiting = new Map<string, Set<() => void>>();
-  /** Resolves when an order of this offer finishes here, or after `ms`. */
-  const settled = (offerId: string, ms: number) =>
+  /** Buyers waiting at the gate, per offer: the units each asks for, and how to wake it. */
+  const waiting = new Map<string, Set<{ units: number; wake: () => void }>>();
+  /**
+   * Resolves when a finished order of this offer may have changed this buyer's answer (see
+   * recheck), or after `ms`.
+   */
+  const settled = (offerId: string, units: number, ms: number) =>
     new Promise<void>((resolve) => {
-      const set = waiting.get(offerId) ?? new Set<() => void>();
+      const set = waiting.get(offerId) ?? new Set();
       waiting.set(offerId, set);
-      const done = () => {
-        clearTimeout(timer);
-        set.delete(done);
-        if (set.size === 0 && waiting.get(offerId) === set) waiting.delete(offerId);
-        resolve();
+      const waiter = {
+        units,
+        wake: () => {
+          clearTimeout(timer);
+          set.delete(waiter);
+          if (set.size === 0 && waiting.get(offerId) === set) waiting.delete(offerId);
+          resolve();
+        },
       };
-      const timer = setTimeout(done, ms);
-      set.add(done);
+      const timer = setTimeout(waiter.wake, ms);
+      set.add(waiter);
     });
   // Buyers woken together look again with one read between them (not one each): a winner
   // retrying was let through on its first look, so a second look needs no key.
@@ -277,6 +284,37 @@ function gateOver(store: GateStore, db: Database | null): StockGate {
       rereads.set(offerId, made);
     }
     return read;
+  };
+  // After an order finishes, one look at the figure decides whom to wake: a buyer whose
+  // answer it changes (now refused, or now let through), not every buyer in the queue. An
+  // order that went through lowers the units left and those in flight alike, so in a flash
+  // sale most finishes wake nobody until the last unit goes, and the queue is not woken
+  // and put back to sleep once per winner.
+  const rechecks = new Map<string, { again: boolean }>();
+  const recheck = (offerId: string) => {
+    const running = rechecks.get(offerId);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    const state = { again: true };
+    rechecks.set(offerId, state);
+    void (async () => {
+      try {
+        while (state.again) {
+          state.again = false;
+          const { remaining } = await reread(offerId);
+          const held = inFlight.get(offerId) ?? 0;
+          for (const w of [...(waiting.get(offerId) ?? [])]) {
+            if (remaining === null || remaining < w.units || remaining - held >= w.units) {
+              w.wake();
+            }
+          }
+        }
+      } finally {
+        rechecks.delete(offerId);
+      }
+    })();
   };
   /** A keyed request the gate would refuse: did that key already buy (a winner retrying)? */
   const keyBought = async (key: string | null | undefined) =>
@@ -296,7 +334,7 @@ function gateOver(store: GateStore, db: Database | null): StockGate {
         } else if (!enough && Date.now() < deadline) {
           // short only by the units of orders still being placed here: wait for them, then
           // look again (each one that fails gives its units to the next in line)
-          await settled(offerId, deadline - Date.now());
+          await settled(offerId, units, deadline - Date.now());
           continue;
         }
         // the database decides (also after waiting too long: never refuse on a guess)
@@ -310,9 +348,9 @@ function gateOver(store: GateStore, db: Database | null): StockGate {
       const left = (inFlight.get(ticket.offerId) ?? 0) - ticket.units;
       if (left > 0) inFlight.set(ticket.offerId, left);
       else inFlight.delete(ticket.offerId);
-      // those woken now look at the figure as it is now, not at a read begun before
+      // the figure as it is now, not a read begun before
       rereads.delete(ticket.offerId);
-      for (const wake of [...(waiting.get(ticket.offerId) ?? [])]) wake();
+      if (waiting.has(ticket.offerId)) recheck(ticket.offerId);
     },
     remember: (ticket, remaining) => store.remember(ticket.offerId, remaining, ticket.epoch),
     restocked: (offerId, remaining) => store.restocked(offerId, remaining),
