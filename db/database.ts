@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { namingPool } from './named-statements';
 import type { DB } from './schema';
 
 export type Database = Kysely<DB>;
@@ -58,7 +59,7 @@ export function openDatabase(opts: {
     // clients by itself; the statement in flight fails and is answered 503.
     pool.on('error', onError);
     pool.on('connect', (client) => client.on('error', onError));
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: namingPool(pool) }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   const dir = resolve(opts.dataDir, 'pglite');

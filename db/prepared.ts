@@ -1,5 +1,6 @@
 import { CompiledQuery, type Compilable, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from './database';
+import { nameStatement } from './named-statements';
 import type { DB } from './schema';
 
 /** What a prepared query takes: plain values, each used by the query only as a value. */
@@ -18,7 +19,9 @@ const isStandIn = (v: unknown) => typeof v === 'string' && v.includes('\u0001');
  * (a constant written in the query) is kept. The shape is which arguments there are and
  * which of them are null: the SQL text may depend on nothing else. The arguments must only
  * be used as values: a builder that computes with one (arithmetic, `sql.lit`, a method call)
- * would bake the stand-in into the text, and is refused.
+ * would bake the stand-in into the text, and is refused. On PostgreSQL each compiled text
+ * also runs as a named statement (db/named-statements.ts), parsed and planned once per
+ * connection instead of on every call.
  */
 export function prepared<A extends PreparedArgs, R>(
   build: (db: Database | Transaction<DB>, args: A) => Compilable<R> | RawBuilder<R>,
@@ -48,6 +51,7 @@ export function prepared<A extends PreparedArgs, R>(
       }
       query = { sql, slots };
       compiled.set(key, query);
+      nameStatement(sql);
     }
     const parameters = query.slots.map((s) => (typeof s === 'string' ? args[s] : s.value));
     const result = await db.executeQuery<R>(CompiledQuery.raw(query.sql, parameters));

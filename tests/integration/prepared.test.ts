@@ -36,6 +36,26 @@ describe('a prepared query', () => {
     ]);
   });
 
+  it('runs as a named statement: parsed once on its connection, then only executed', async () => {
+    const run = prepared((q, x: { a: string }) =>
+      q.selectNoFrom(sql<string>`${x.a}::text`.as('probe')),
+    );
+    await db.connection().execute(async (conn) => {
+      expect(await run(conn, { a: 'one' })).toEqual([{ probe: 'one' }]);
+      const statements = () =>
+        sql<{ name: string; calls: number }>`
+          select name, generic_plans + custom_plans as calls from pg_prepared_statements
+           where statement like '%as "probe"%'`.execute(conn);
+      const [first] = (await statements()).rows;
+      expect(first?.name).toMatch(/^linli_\d+$/);
+      expect(await run(conn, { a: 'two' })).toEqual([{ probe: 'two' }]);
+      // the same statement again, not a second one
+      const after = (await statements()).rows;
+      expect(after.map((r) => r.name)).toEqual([first!.name]);
+      expect(Number(after[0]!.calls)).toBe(Number(first!.calls) + 1);
+    });
+  });
+
   it('refuses an argument used other than as a value', async () => {
     const misuse = prepared((q, x: { a: string }) =>
       q.selectNoFrom(sql<string>`${`%${x.a}%`}::text`.as('a')),

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { namingPool } from '../../db/named-statements';
 import { DEV_LIVEKIT_KEY, DEV_LIVEKIT_SECRET } from '../../server/config';
 import {
   ensureLivekitBinary,
@@ -55,7 +56,10 @@ export async function createTestDatabase(
 
 export function kyselyFor<DB>(url: string): Kysely<DB> {
   return new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) }),
+    // as the app opens it (db/database.ts): the hot queries as named statements
+    dialect: new PostgresDialect({
+      pool: namingPool(new pg.Pool({ connectionString: url, max: 10 })),
+    }),
   });
 }
 
