@@ -104,7 +104,7 @@ export async function createOffer(
     group_deadline: deadline,
   });
   // the gate knows the stock from the start, so a flash sale's first burst is already gated
-  await stockGateFor(deps).restocked(row.id, row.remaining);
+  await stockGateFor(deps).opened(row.id, row.remaining);
   // A crash between insert and schedule is caught by the overdue-group sweep.
   if (deadline) await scheduleGroupDeadline(row.id, deadline);
   return offerRowToOffer(row);

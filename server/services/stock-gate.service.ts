@@ -34,7 +34,10 @@ import { redisClient } from '../http/limits';
 // so a buyer retrying after a lost answer gets their order, not "sold out". A gate in memory
 // forgets them when the process restarts, so before refusing a keyed request it asks the
 // database whether the key bought something: one indexed lookup by the key alone (no
-// session, no offer, no transaction). Requests without a key cost nothing either way.
+// session, no offer, no transaction). It need not ask for an offer opened in this process
+// within the hour (while no winner was dropped from its record): every winner of that offer
+// is in memory. So a flash sale's losers cost no statement, as with Redis. Requests without a
+// key cost nothing either way.
 
 /** What the gate let through: handed to the order service, released when the order is done. */
 export interface GateTicket {
@@ -62,8 +65,10 @@ export interface StockGate {
   release(ticket: GateTicket): void;
   /** After an order statement: the units it left (or found) on the offer. */
   remember(ticket: GateTicket, remaining: number): Promise<void>;
-  /** After a commit that gave units back, or set them (a new or edited offer). */
+  /** After a commit that gave units back, or set them (an edited offer). */
   restocked(offerId: string, remaining: number): Promise<void>;
+  /** A new offer, with its stock: every order of it passes this gate from the start. */
+  opened(offerId: string, remaining: number): Promise<void>;
   /** A winner's Idempotency-Key, so their retries pass the gate. */
   rememberWinner(replayKey: string): Promise<void>;
 }
@@ -90,6 +95,11 @@ interface GateStore {
    * not, so a memory gate asks the database about a key before refusing it).
    */
   winnersSurviveRestart: boolean;
+  /**
+   * Whether every winner of this offer is in its record: the offer was opened in this process
+   * and nothing has expired or been dropped from the record since.
+   */
+  knowsEveryWinner(offerId: string): boolean;
   /** The epoch now, and the figure when it was seen in this epoch. */
   read(
     offerId: string,
@@ -101,6 +111,7 @@ interface GateStore {
   }>;
   remember(offerId: string, remaining: number, epoch: string): Promise<void>;
   restocked(offerId: string, remaining: number): Promise<void>;
+  opened(offerId: string): void;
   rememberWinner(replayKey: string): Promise<void>;
 }
 
@@ -110,6 +121,9 @@ function memoryStore(): GateStore {
     { epoch: number; remaining: number | null; seenAt: number; until: number }
   >();
   const winners = new Map<string, number>();
+  /** When each offer opened in this process; and when a winner was last dropped (full). */
+  const openedAt = new Map<string, number>();
+  let droppedAt = -1;
   const entry = (offerId: string) => {
     let e = offers.get(offerId);
     if (!e) {
@@ -129,6 +143,15 @@ function memoryStore(): GateStore {
   };
   return {
     winnersSurviveRestart: false,
+    knowsEveryWinner(offerId) {
+      const at = openedAt.get(offerId);
+      // a winner's key is kept for WINNER_TTL_SECONDS after it won, which was after opening
+      return at !== undefined && at > droppedAt && Date.now() - at < WINNER_TTL_SECONDS * 1000;
+    },
+    opened(offerId) {
+      openedAt.set(offerId, Date.now());
+      if (openedAt.size > 10_000) openedAt.delete(openedAt.keys().next().value ?? offerId);
+    },
     read(offerId, replayKey) {
       const e = offers.get(offerId);
       const fresh = e && e.seenAt === e.epoch && e.until > Date.now();
@@ -151,7 +174,10 @@ function memoryStore(): GateStore {
     },
     rememberWinner(replayKey) {
       winners.set(replayKey, Date.now() + WINNER_TTL_SECONDS * 1000);
-      if (winners.size > 100_000) winners.delete(winners.keys().next().value ?? replayKey);
+      if (winners.size > 100_000) {
+        winners.delete(winners.keys().next().value ?? replayKey);
+        droppedAt = Date.now();
+      }
       return Promise.resolve();
     },
   };
@@ -192,6 +218,8 @@ function redisStore(url: string, logger: Logger): GateStore {
   const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
   return {
     winnersSurviveRestart: true,
+    knowsEveryWinner: () => true,
+    opened: () => undefined,
     async read(offerId, replayKey) {
       const open = { epoch: '', remaining: null, winner: false };
       if (!client.isReady) return open;
@@ -317,8 +345,14 @@ function gateOver(store: GateStore, db: Database | null): StockGate {
     })();
   };
   /** A keyed request the gate would refuse: did that key already buy (a winner retrying)? */
-  const keyBought = async (key: string | null | undefined) =>
-    Boolean(key && !store.winnersSurviveRestart && db && (await idempotencyKeyUsed(db, key)));
+  const keyBought = async (offerId: string, key: string | null | undefined) =>
+    Boolean(
+      key &&
+      !store.winnersSurviveRestart &&
+      !store.knowsEveryWinner(offerId) &&
+      db &&
+      (await idempotencyKeyUsed(db, key)),
+    );
   return {
     async admit(offerId, units, replayKey, key) {
       const deadline = Date.now() + QUEUE_MS;
@@ -330,7 +364,7 @@ function gateOver(store: GateStore, db: Database | null): StockGate {
         const enough = winner || remaining === null || remaining - held >= units;
         if (!enough && remaining !== null && remaining < units) {
           // fewer left than asked, as the database last said: sold out for this request
-          if (!(await keyBought(key))) return null;
+          if (!(await keyBought(offerId, key))) return null;
         } else if (!enough && Date.now() < deadline) {
           // short only by the units of orders still being placed here: wait for them, then
           // look again (each one that fails gives its units to the next in line)
@@ -354,6 +388,10 @@ function gateOver(store: GateStore, db: Database | null): StockGate {
     },
     remember: (ticket, remaining) => store.remember(ticket.offerId, remaining, ticket.epoch),
     restocked: (offerId, remaining) => store.restocked(offerId, remaining),
+    async opened(offerId, remaining) {
+      store.opened(offerId);
+      await store.restocked(offerId, remaining);
+    },
     rememberWinner: (replayKey) => store.rememberWinner(replayKey),
   };
 }
