@@ -1,4 +1,5 @@
 import type { Database } from '../database';
+import { prepared } from '../prepared';
 import type { SessionRow, UserRow } from '../schema';
 
 export async function insertSession(
@@ -11,11 +12,9 @@ export async function insertSession(
     .execute();
 }
 
-export async function findSessionWithUser(
-  db: Database,
-  id: string,
-): Promise<{ session: SessionRow; user: UserRow } | undefined> {
-  const row = await db
+/** Every request with a session cookie the cache has not seen lately: compiled once. */
+const sessionWithUserQuery = prepared((db, a: { id: string }) =>
+  db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .select([
@@ -31,8 +30,14 @@ export async function findSessionWithUser(
       'users.locale',
       'users.created_at',
     ])
-    .where('sessions.id', '=', id)
-    .executeTakeFirst();
+    .where('sessions.id', '=', a.id),
+);
+
+export async function findSessionWithUser(
+  db: Database,
+  id: string,
+): Promise<{ session: SessionRow; user: UserRow } | undefined> {
+  const [row] = await sessionWithUserQuery(db, { id });
   if (!row) return undefined;
   return {
     session: {
