@@ -1,5 +1,3 @@
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative } from 'node:path';
 import {
   deleteUnstartedRecording,
   findRecording,
@@ -8,11 +6,11 @@ import {
   insertRecording,
   updateUnfinishedRecording,
 } from '../../db/repositories/recording.repository';
-import type { StreamRecordingRow, StreamRecordingUpdate } from '../../db/recordings.schema';
+import type { StreamRecordingRow } from '../../db/recordings.schema';
 import type { MediaService } from '../../media/media.service';
-import { closedPlaylist, hlsSegments, totalDurationMs, type LiveSegment } from '../../media/hls';
-import { PLAYLIST_NAME, type EgressSnapshot, type Recorder } from '../../media/recorder';
+import type { EgressSnapshot, Recorder } from '../../media/recorder';
 import type { AppDeps } from '../context';
+import { closedAtStop, finishedUpdate, liveSegments, type LiveFiles } from './recording-files';
 
 // Recording, always on (issue 10). Going live (or resuming) opens a recording that waits for
 // the owner to join the room, then runs a participant egress of the owner's camera and
@@ -55,8 +53,6 @@ const FINISH_TIMEOUT_MS = 180_000;
  * the owner publishes (seen on two busy cores): its files would never be finished.
  */
 const PAST_STOP_MS = 10_000;
-/** The playlist the app writes beside egress's own when it closes a recording itself. */
-const CLOSED_PLAYLIST = 'closed.m3u8';
 /**
  * While the egress says it records: how long the owner may be gone from the room before the
  * part is ended as if the egress had noticed (it ends with its participant, but on a busy
@@ -89,42 +85,6 @@ async function fail(deps: RecordingDeps, row: StreamRecordingRow, reason: string
     error: reason.slice(0, 1000),
     ended_at: new Date(),
   });
-}
-
-/** The sum of a local HLS playlist's segment durations, in ms; null when unreadable. */
-export async function playlistDurationMs(path: string): Promise<number | null> {
-  const text = await readFile(path, 'utf8').catch(() => null);
-  return text === null ? null : totalDurationMs(hlsSegments(text));
-}
-
-/** Where the playlist is, as stored: relative to the recordings directory when local. */
-function storedPlaylist(recorder: Recorder, playlist: string | null): string | null {
-  if (!playlist) return null;
-  if (/^https?:\/\//.test(playlist) || !isAbsolute(playlist)) return playlist;
-  return relative(recorder.directory, playlist);
-}
-
-async function finishedUpdate(
-  recorder: Recorder,
-  snapshot: EgressSnapshot,
-): Promise<StreamRecordingUpdate> {
-  const playlist = storedPlaylist(recorder, snapshot.playlist);
-  const measured =
-    playlist && !/^https?:/.test(playlist)
-      ? await playlistDurationMs(join(recorder.directory, playlist))
-      : null;
-  const durationMs = measured ?? snapshot.durationMs;
-  if (snapshot.status === 'complete' && !durationMs) {
-    return { status: 'failed', error: 'the recording is empty', ended_at: new Date() };
-  }
-  return {
-    status: snapshot.status,
-    error: snapshot.status === 'failed' ? (snapshot.error ?? 'egress failed') : null,
-    playlist,
-    duration_ms: durationMs,
-    ...(snapshot.startedAt ? { started_at: snapshot.startedAt } : {}),
-    ended_at: snapshot.endedAt ?? new Date(),
-  };
 }
 
 /**
@@ -402,59 +362,30 @@ async function finishRecording(
 }
 
 /**
- * The segments egress has written so far for this recording, from its live playlist on disk:
- * where the egress says, else the newest of the recording's folders (`<recordingId>`,
- * `<recordingId>-2`…). Null for an upload (nothing on disk) or before any segment.
- */
-async function liveSegments(
-  recorder: Recorder,
-  row: StreamRecordingRow,
-  snapshot: EgressSnapshot | null,
-): Promise<{ playlist: string; segments: LiveSegment[] } | null> {
-  let playlist = snapshot?.playlist && isAbsolute(snapshot.playlist) ? snapshot.playlist : null;
-  if (!playlist) {
-    const streamDir = join(recorder.directory, row.stream_id);
-    let newest = -1;
-    for (const name of await readdir(streamDir).catch(() => [])) {
-      if (name !== row.id && !name.startsWith(`${row.id}-`)) continue;
-      const path = join(streamDir, name, PLAYLIST_NAME);
-      const modified = (await stat(path).catch(() => null))?.mtimeMs ?? -1;
-      if (modified > newest) [playlist, newest] = [path, modified];
-    }
-  }
-  const text = playlist ? await readFile(playlist, 'utf8').catch(() => null) : null;
-  const segments = text ? hlsSegments(text) : [];
-  return playlist && segments.length ? { playlist, segments } : null;
-}
-
-/**
- * The egress did not finish after its stop: the recording is what it wrote up to the stop,
- * closed as a playlist of its own beside egress's (CLOSED_PLAYLIST), and the egress is asked
- * to stop once more. Failed only when nothing was written before the stop.
+ * The egress did not finish after its stop: the recording is what it wrote up to the stop
+ * (closedAtStop), and the egress is asked to stop once more. Failed only when nothing was
+ * written before the stop.
  */
 async function closeFromDisk(
   deps: RecordingDeps,
   recorder: Recorder,
   row: StreamRecordingRow,
-  live: { playlist: string; segments: LiveSegment[] },
+  live: LiveFiles,
   stoppedAt: Date,
   why: string,
 ): Promise<void> {
-  const kept = live.segments.filter((s) => !s.startsAt || s.startsAt < stoppedAt);
-  if (kept.length === 0) return fail(deps, row, why);
-  const closed = join(dirname(live.playlist), CLOSED_PLAYLIST);
-  await writeFile(closed, closedPlaylist(kept));
+  const closed = await closedAtStop(recorder, live, stoppedAt);
+  if (!closed) return fail(deps, row, why);
   if (row.egress_id) await recorder.stop(row.egress_id).catch(() => undefined);
-  const durationMs = totalDurationMs(kept);
   deps.logger.warn(
-    { streamId: row.stream_id, egressId: row.egress_id, why, segments: kept.length, durationMs },
+    {
+      streamId: row.stream_id,
+      egressId: row.egress_id,
+      why,
+      segments: closed.segments,
+      durationMs: closed.update.duration_ms,
+    },
     'the recorder did not finish after its stop; closed the recording from its files',
   );
-  await updateUnfinishedRecording(deps.db, row.id, {
-    status: 'complete',
-    error: null,
-    playlist: storedPlaylist(recorder, closed),
-    duration_ms: durationMs,
-    ended_at: new Date(),
-  });
+  await updateUnfinishedRecording(deps.db, row.id, closed.update);
 }
