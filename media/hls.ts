@@ -36,21 +36,28 @@ export function totalDurationMs(segments: readonly LiveSegment[]): number {
   return Math.round(segments.reduce((sum, s) => sum + s.durationMs, 0));
 }
 
-/** A finished (VOD) playlist of these segments. */
-export function closedPlaylist(segments: readonly LiveSegment[]): string {
-  const target = Math.max(1, ...segments.map((s) => Math.ceil(s.durationMs / 1000)));
+/** A finished (VOD) playlist around these lines (segments, discontinuities…). */
+export function vodPlaylist(targetDurationS: number, body: readonly string[]): string {
   return [
     '#EXTM3U',
     '#EXT-X-VERSION:3',
     '#EXT-X-PLAYLIST-TYPE:VOD',
-    `#EXT-X-TARGETDURATION:${target}`,
+    `#EXT-X-TARGETDURATION:${targetDurationS}`,
     '#EXT-X-MEDIA-SEQUENCE:0',
-    ...segments.flatMap((s) => [
+    ...body,
+    '#EXT-X-ENDLIST',
+    '',
+  ].join('\n');
+}
+
+/** A finished (VOD) playlist of these segments. */
+export function closedPlaylist(segments: readonly LiveSegment[]): string {
+  return vodPlaylist(
+    Math.max(1, ...segments.map((s) => Math.ceil(s.durationMs / 1000))),
+    segments.flatMap((s) => [
       ...(s.startsAt ? [`#EXT-X-PROGRAM-DATE-TIME:${s.startsAt.toISOString()}`] : []),
       `#EXTINF:${(s.durationMs / 1000).toFixed(3)},`,
       s.uri,
     ]),
-    '#EXT-X-ENDLIST',
-    '',
-  ].join('\n');
+  );
 }

@@ -7,6 +7,7 @@ import { findStreamForRealtime } from '../../db/repositories/comment.repository'
 import { listPins, listStreamComments } from '../../db/repositories/replay.repository';
 import { listSegments } from '../../db/repositories/stream.repository';
 import type { Segment } from '../../db/media.schema';
+import { vodPlaylist } from '../../media/hls';
 import type { StreamRow } from '../../db/schema';
 import type { ReplayComment } from '../contracts/replay';
 import type { Replay, ReplayChapter, ReplayPin } from '../contracts/stream';
@@ -173,16 +174,7 @@ export async function replayPlaylist(
       }
     }
   }
-  return [
-    '#EXTM3U',
-    '#EXT-X-VERSION:3',
-    '#EXT-X-PLAYLIST-TYPE:VOD',
-    `#EXT-X-TARGETDURATION:${target}`,
-    '#EXT-X-MEDIA-SEQUENCE:0',
-    ...body,
-    '#EXT-X-ENDLIST',
-    '',
-  ].join('\n');
+  return vodPlaylist(target, body);
 }
 
 /** How many comments the replay shows at most (the oldest first). */
