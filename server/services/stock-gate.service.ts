@@ -91,13 +91,10 @@ const OFFER_TTL_SECONDS = 30;
 /** The shared part: the figure per offer, and the winners' keys. */
 interface GateStore {
   /**
-   * Whether its record of winners' keys outlives an app restart (Redis does; memory does
-   * not, so a memory gate asks the database about a key before refusing it).
-   */
-  winnersSurviveRestart: boolean;
-  /**
-   * Whether every winner of this offer is in its record: the offer was opened in this process
-   * and nothing has expired or been dropped from the record since.
+   * Whether every winner of this offer is in its record, so a key it does not know bought
+   * nothing: always in Redis, which outlives an app restart; in memory, only for an offer
+   * opened in this process with nothing expired or dropped from the record since. Otherwise
+   * the gate asks the database about a key before refusing it.
    */
   knowsEveryWinner(offerId: string): boolean;
   /** The epoch now, and the figure when it was seen in this epoch. */
@@ -142,7 +139,6 @@ function memoryStore(): GateStore {
     e.until = Date.now() + OFFER_TTL_SECONDS * 1000;
   };
   return {
-    winnersSurviveRestart: false,
     knowsEveryWinner(offerId) {
       const at = openedAt.get(offerId);
       // a winner's key is kept for WINNER_TTL_SECONDS after it won, which was after opening
@@ -217,7 +213,6 @@ function redisStore(url: string, logger: Logger): GateStore {
   };
   const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
   return {
-    winnersSurviveRestart: true,
     knowsEveryWinner: () => true,
     opened: () => undefined,
     async read(offerId, replayKey) {
@@ -346,13 +341,7 @@ function gateOver(store: GateStore, db: Database | null): StockGate {
   };
   /** A keyed request the gate would refuse: did that key already buy (a winner retrying)? */
   const keyBought = async (offerId: string, key: string | null | undefined) =>
-    Boolean(
-      key &&
-      !store.winnersSurviveRestart &&
-      !store.knowsEveryWinner(offerId) &&
-      db &&
-      (await idempotencyKeyUsed(db, key)),
-    );
+    Boolean(key && !store.knowsEveryWinner(offerId) && db && (await idempotencyKeyUsed(db, key)));
   return {
     async admit(offerId, units, replayKey, key) {
       const deadline = Date.now() + QUEUE_MS;
