@@ -109,18 +109,24 @@ async function waitFor(
   }
 }
 
+/** The child's last 40 lines of output, each also given to `log` whole (a chunk may end mid-line). */
 function collectTail(child: ChildProcess, log?: (line: string) => void): string[] {
   const tail: string[] = [];
-  const collect = (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) {
-      if (!line) continue;
-      tail.push(line);
-      if (tail.length > 40) tail.shift();
-      log?.(line);
-    }
+  const collector = () => {
+    let partial = '';
+    return (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line) continue;
+        tail.push(line);
+        if (tail.length > 40) tail.shift();
+        log?.(line);
+      }
+    };
   };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
+  child.stdout?.on('data', collector());
+  child.stderr?.on('data', collector());
   child.on('error', (err) => tail.push(`spawn: ${err.message}`));
   return tail;
 }
@@ -184,11 +190,14 @@ export function egressConfigBody(opts: {
   });
 }
 
-/**
- * Starts egress with a config written to `configDir`, and waits for its health endpoint.
- * Its handler runs as `egress run-handler`, so the binary's directory goes first on PATH.
- */
-export async function startEgress(opts: {
+/** How egress says it took its topic and takes requests (service.go, Run). */
+const READY_LINE = /service ready/;
+/** How egress says it no longer takes requests: after a stop, or after a handler crashed. */
+const SHUTTING_DOWN_LINE = /shutting down/;
+/** Waits before launching a replacement again when one did not come up. */
+const REPLACE_RETRY_MS = 5_000;
+
+interface EgressOptions {
   binary: string;
   configDir: string;
   apiKey: string;
@@ -197,33 +206,99 @@ export async function startEgress(opts: {
   redisAddress: string;
   healthPort: number;
   log?: (line: string) => void;
+  /** Told when an egress shut down by itself and is replaced; default `log`. */
+  warn?: (line: string) => void;
   timeoutMs?: number;
   participantCpuCost?: number;
-}): Promise<RunningProcess & { healthUrl: string }> {
+}
+
+/** One egress process, up once it says it takes requests; `onShutdown` once it stops taking them. */
+async function launchEgress(
+  opts: EgressOptions,
+  name: string,
+  onShutdown: (child: ChildProcess) => void,
+): Promise<ChildProcess> {
   mkdirSync(opts.configDir, { recursive: true });
-  const configPath = join(opts.configDir, `egress-${opts.healthPort}.yaml`);
+  const configPath = join(opts.configDir, `${name}.yaml`);
   writeFileSync(configPath, egressConfigBody(opts), { mode: 0o600 });
-  const tmp = join(opts.configDir, `egress-${opts.healthPort}-tmp`);
+  const tmp = join(opts.configDir, `${name}-tmp`);
   mkdirSync(tmp, { recursive: true });
   const child = spawn(opts.binary, ['--config', configPath], {
     env: { ...process.env, PATH: `${dirname(opts.binary)}:${process.env.PATH ?? ''}`, TMPDIR: tmp },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group, so stopping it also stops its recording handlers
   });
-  const tail = collectTail(child, opts.log);
-  const healthUrl = `http://127.0.0.1:${opts.healthPort}/`;
-  await waitFor(
-    async () => {
+  let ready = false;
+  let down = false;
+  const shutdown = () => {
+    if (down) return;
+    down = true;
+    onShutdown(child);
+  };
+  const tail = collectTail(child, (line) => {
+    opts.log?.(line);
+    if (READY_LINE.test(line)) ready = true;
+    else if (ready && SHUTTING_DOWN_LINE.test(line)) shutdown();
+  });
+  child.once('exit', () => {
+    if (ready) shutdown();
+  });
+  await waitFor(() => ready, 'egress', child, tail, opts.timeoutMs ?? 20_000);
+  return child;
+}
+
+/**
+ * Starts egress with a config written to `configDir`, once it takes requests, and keeps one
+ * taking them. Egress v1.8 stops taking requests for good when any recording's handler
+ * process dies (service.go, awaitCleanup: `Stop`), and exits once its other recordings are
+ * done; every later recording would then fail with "no response from servers". So an egress
+ * that shuts down by itself is replaced at once by a fresh one on the same Redis, while the
+ * old one finishes what it records. Its handler runs as `egress run-handler`, so the binary's
+ * directory goes first on PATH. `healthPort` is the first one's; a replacement has none (the
+ * old one may hold it while it finishes).
+ */
+export async function startEgress(opts: EgressOptions): Promise<
+  RunningProcess & {
+    /** How many replaced an egress that shut down by itself. */
+    readonly replacements: number;
+  }
+> {
+  const running: RunningProcess[] = [];
+  let stopping = false;
+  let replacements = 0;
+  let current: ChildProcess;
+  const warn = opts.warn ?? opts.log ?? (() => undefined);
+  const replace = async (): Promise<void> => {
+    while (!stopping) {
+      const n = ++replacements;
+      warn(`egress stopped taking recordings by itself; starting replacement ${n}`);
       try {
-        return (await fetch(healthUrl, { signal: AbortSignal.timeout(1000) })).ok;
-      } catch {
-        return false;
+        await launch({ ...opts, healthPort: 0 }, `egress-${opts.healthPort}-r${n}`);
+        return;
+      } catch (err) {
+        warn(`egress replacement ${n} did not come up: ${String(err)}`);
+        await new Promise((r) => setTimeout(r, REPLACE_RETRY_MS));
       }
+    }
+  };
+  const launch = async (o: EgressOptions, name: string) => {
+    const child = await launchEgress(o, name, (down) => {
+      if (!stopping && down === current) void replace();
+    });
+    running.push(supervisedChild(child, true));
+    current = child;
+  };
+  await launch(opts, `egress-${opts.healthPort}`);
+  return {
+    get process() {
+      return current;
     },
-    'egress',
-    child,
-    tail,
-    opts.timeoutMs ?? 20_000,
-  );
-  return { ...supervisedChild(child, true), healthUrl };
+    get replacements() {
+      return replacements;
+    },
+    async stop() {
+      stopping = true;
+      await Promise.all(running.map((p) => p.stop()));
+    },
+  };
 }

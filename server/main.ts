@@ -242,6 +242,7 @@ function embeddedRecorder(config: Config, logger: Logger) {
           redisAddress,
           healthPort: config.LIVEKIT_PORT + 4,
           log: (line) => logger.debug({ egress: line }),
+          warn: (line) => logger.warn(line),
         });
         parts.push(egress);
       } catch (err) {

@@ -153,6 +153,7 @@ async function runRecording(
       startTimeoutMs,
     );
     if (outcome === 'left') return continueAfterOwnerLeft(deps, recorder, row, ownerId);
+    if (outcome === 'crashed') return continueAfterCrash(deps, recorder, row, ownerId);
     if (outcome !== 'stalled') return;
     // Egress v1.8 now and then subscribes and never writes a frame (it waits for a key frame
     // that does not come): a fresh egress subscribes afresh, which asks for one again.
@@ -201,7 +202,8 @@ async function continueAfterOwnerLeft(
 /**
  * Starts the egress, asking again after START_RETRY_DELAYS_MS when egress does not take the
  * request: on a busy box it refuses while its idle CPU is below a recording's cost, or is
- * too slow to answer ("no response from servers"), and a moment later takes it. Fails the
+ * too slow to answer ("no response from servers"), or is being replaced after one of its
+ * recordings died (media/egress-process.ts), and a moment later takes it. Fails the
  * recording after the last; undefined then, or when the stream ended meanwhile.
  */
 async function startWithRetries(
@@ -240,6 +242,7 @@ function recordingFolder(row: StreamRecordingRow, attempt: number): string {
  * While the stream is live: marks the recording active once the egress records, and notices
  * an egress that fails by itself. `stalled`: still not recording `startTimeoutMs` after the
  * owner's camera was published. `left`: the egress ended by itself (its participant left).
+ * `crashed`: the egress failed while recording.
  */
 async function followWhileLive(
   deps: RecordingDeps,
@@ -248,7 +251,7 @@ async function followWhileLive(
   egressId: string,
   ownerId: string,
   startTimeoutMs: number,
-): Promise<'stalled' | 'left' | 'done'> {
+): Promise<'stalled' | 'left' | 'crashed' | 'done'> {
   let cameraSince: number | null = null;
   let presenceAt = 0;
   let goneSince: number | null = null;
@@ -259,8 +262,12 @@ async function followWhileLive(
     if (row.status !== 'starting' && row.status !== 'active') return 'done';
     const snapshot = await recorder.get(egressId).catch(() => undefined);
     if (snapshot?.status === 'failed') {
-      await fail(deps, row, snapshot.error ?? 'egress failed');
-      return 'done';
+      deps.logger.warn(
+        { streamId: row.stream_id, egressId, error: snapshot.error, status: row.status },
+        'the recorder failed while live',
+      );
+      // before it recorded, it is started again like one that wrote nothing
+      return row.status === 'active' ? 'crashed' : 'stalled';
     }
     if (
       row.status === 'active' &&
@@ -289,6 +296,27 @@ async function followWhileLive(
       if (cameraSince !== null && Date.now() - cameraSince > startTimeoutMs) return 'stalled';
     }
   }
+}
+
+/**
+ * The egress failed while recording (seen: its handler process died, and egress says
+ * "internal error"). What it wrote until then stands, closed from its files, and a new part
+ * waits for another egress to record the rest (media/egress-process.ts replaces an egress
+ * that stops taking recordings after such a death); the replay plays the parts in turn.
+ */
+async function continueAfterCrash(
+  deps: RecordingDeps,
+  recorder: Recorder,
+  row: StreamRecordingRow,
+  ownerId: string,
+): Promise<void> {
+  const failedAt = new Date();
+  // only from active: an end under way (stopRecording) has already moved it on
+  const ending = await updateUnfinishedRecording(deps.db, row.id, { status: 'ending' }, ['active']);
+  if (!ending) return;
+  await startRecording(deps, row.stream_id, ownerId);
+  const live = await liveSegments(recorder, ending, null);
+  await closeFromDisk(deps, recorder, ending, live, failedAt, 'the recorder failed while live');
 }
 
 /**
@@ -345,10 +373,15 @@ async function finishRecording(
     }
     if (Date.now() > deadline) {
       const why = `the recorder did not finish its files in ${FINISH_TIMEOUT_MS / 1000} s (egress ${snapshot?.status ?? 'unknown'})`;
-      return live ? closeFromDisk(deps, recorder, row, live, stoppedAt, why) : fail(deps, row, why);
+      return closeFromDisk(deps, recorder, row, live, stoppedAt, why);
     }
     await sleep(POLL_MS);
     snapshot = await recorder.get(egressId).catch(() => snapshot);
+  }
+  if (snapshot.status === 'failed') {
+    // it died while finishing: what it wrote up to the stop stands
+    const live = await liveSegments(recorder, row, snapshot);
+    return closeFromDisk(deps, recorder, row, live, stoppedAt, snapshot.error ?? 'egress failed');
   }
   const update = await finishedUpdate(recorder, snapshot);
   if (update.status === 'failed') {
@@ -362,19 +395,19 @@ async function finishRecording(
 }
 
 /**
- * The egress did not finish after its stop: the recording is what it wrote up to the stop
- * (closedAtStop), and the egress is asked to stop once more. Failed only when nothing was
- * written before the stop.
+ * The egress did not finish its files (it went on after its stop, or failed): the recording
+ * is what it wrote up to `stoppedAt` (closedAtStop), and the egress is asked to stop once
+ * more. Failed, with `why`, only when nothing was written before then.
  */
 async function closeFromDisk(
   deps: RecordingDeps,
   recorder: Recorder,
   row: StreamRecordingRow,
-  live: LiveFiles,
+  live: LiveFiles | null,
   stoppedAt: Date,
   why: string,
 ): Promise<void> {
-  const closed = await closedAtStop(recorder, live, stoppedAt);
+  const closed = live && (await closedAtStop(recorder, live, stoppedAt));
   if (!closed) return fail(deps, row, why);
   if (row.egress_id) await recorder.stop(row.egress_id).catch(() => undefined);
   deps.logger.warn(
@@ -385,7 +418,7 @@ async function closeFromDisk(
       segments: closed.segments,
       durationMs: closed.update.duration_ms,
     },
-    'the recorder did not finish after its stop; closed the recording from its files',
+    'the recorder did not finish its files; closed the recording from them',
   );
   await updateUnfinishedRecording(deps.db, row.id, closed.update);
 }

@@ -34,7 +34,8 @@ export function buildTestApp(env: Record<string, string> = {}, db?: Kysely<DB>) 
   });
   const logs: unknown[] = [];
   const logger = pino(
-    { level: 'error' },
+    // TEST_LOG_LEVEL=info keeps the app's info and warnings in `logs` too, to read a failure
+    { level: process.env.TEST_LOG_LEVEL ?? 'error' },
     { write: (line: string) => void logs.push(JSON.parse(line)) },
   );
   const realtime = createRealtimeBus();

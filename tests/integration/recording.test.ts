@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +47,29 @@ async function recordingOf(streamId: string) {
     .selectAll()
     .where('stream_id', '=', streamId)
     .executeTakeFirstOrThrow();
+}
+
+/** The stream's recordings, one per part, in order. */
+function partsOf(streamId: string) {
+  return db
+    .selectFrom('stream_recordings')
+    .selectAll()
+    .where('stream_id', '=', streamId)
+    .orderBy('created_at')
+    .execute();
+}
+
+/** The replay, as GET /api/streams/:id gives it, is ready and lasts `durationMs`. */
+async function expectReplayReady(
+  app: { request(path: string): Response | Promise<Response> },
+  streamId: string,
+  durationMs: number | null,
+) {
+  const res = await app.request(`/api/streams/${streamId}`);
+  const body = (await res.json()) as {
+    stream: { replay: { status: string; durationMs: number } };
+  };
+  expect(body.stream.replay).toMatchObject({ status: 'ready', durationMs });
 }
 
 /** The owner publishes a camera into the stream's room from Node (a real WebRTC publisher). */
@@ -169,6 +193,7 @@ async function cameraOn(url: string, token: string) {
 describe('a recording', () => {
   // its own livekit-server with LiveKit Egress beside it (on a private Redis), as npm start runs them
   let media: { url: string; stop: () => Promise<void> };
+  let egress: () => { pid: number; replacements: number };
   let dataDir: string;
   let recorded: ReturnType<typeof buildTestApp>;
   beforeAll(async () => {
@@ -179,6 +204,7 @@ describe('a recording', () => {
       recorder.redisAddress,
     );
     await recorder.attach(livekit.url);
+    egress = () => recorder.egress();
     media = {
       url: livekit.url,
       stop: async () => {
@@ -226,11 +252,7 @@ describe('a recording', () => {
     expect(recording.duration_ms).toBe(recordedMs);
     expect(Math.abs(recordedMs - liveMs)).toBeLessThanOrEqual(2_000);
     // the replay plays that playlist
-    const replay = await recorded.app.request(`/api/streams/${id}`);
-    const body = (await replay.json()) as {
-      stream: { replay: { status: string; durationMs: number } };
-    };
-    expect(body.stream.replay).toMatchObject({ status: 'ready', durationMs: recordedMs });
+    await expectReplayReady(recorded.app, id, recordedMs);
   }, 150_000);
 
   it('is closed from its own files when the egress does not stop (its stop was lost)', async () => {
@@ -278,14 +300,7 @@ describe('a recording', () => {
       expect(stops).toEqual([recording.egress_id, recording.egress_id]);
       const playlist = await readFile(join(dataDir, 'recordings', recording.playlist!), 'utf8');
       expect(playlist).toMatch(/#EXT-X-ENDLIST\n$/);
-      const replay = await recorded.app.request(`/api/streams/${id}`);
-      const body = (await replay.json()) as {
-        stream: { replay: { status: string; durationMs: number } };
-      };
-      expect(body.stream.replay).toMatchObject({
-        status: 'ready',
-        durationMs: recording.duration_ms,
-      });
+      await expectReplayReady(recorded.app, id, recording.duration_ms);
     } finally {
       await stopCamera();
     }
@@ -299,13 +314,7 @@ describe('a recording', () => {
       const { url, token } = (await res.json()) as { url: string; token: string };
       return cameraOn(url, token);
     };
-    const parts = () =>
-      db
-        .selectFrom('stream_recordings')
-        .selectAll()
-        .where('stream_id', '=', id)
-        .orderBy('created_at')
-        .execute();
+    const parts = () => partsOf(id);
     let stopCamera = await studio();
     await expect
       .poll(async () => (await recordingOf(id)).status, { timeout: 60_000, interval: 250 })
@@ -343,13 +352,57 @@ describe('a recording', () => {
     expect(second!.started_at!.getTime()).toBeGreaterThanOrEqual(backAt - 500);
     expect(second!.duration_ms).toBeGreaterThan(5_000);
     // the replay plays both, one after the other
-    const replay = await recorded.app.request(`/api/streams/${id}`);
-    const body = (await replay.json()) as {
-      stream: { replay: { status: string; durationMs: number } };
-    };
-    expect(body.stream.replay).toMatchObject({
-      status: 'ready',
-      durationMs: first!.duration_ms! + second!.duration_ms!,
-    });
+    await expectReplayReady(recorded.app, id, first!.duration_ms! + second!.duration_ms!);
   }, 200_000);
+
+  it('goes on when its recorder dies mid-live: what it wrote stands, and another egress records the rest', async () => {
+    // seen in CI: an egress handler process died ("internal error"), and egress v1.8 then
+    // takes no recording ever again ("no response from servers")
+    const owner = await ownerWithShop(recorded.app);
+    const id = await liveStream(owner.client, owner.shop.id);
+    const res = await owner.client.post(`/api/streams/${id}/token`, { role: 'host' });
+    const { url, token } = (await res.json()) as { url: string; token: string };
+    const parts = () => partsOf(id);
+    const stopCamera = await cameraOn(url, token);
+    let diedAt: number;
+    try {
+      await expect
+        .poll(async () => (await recordingOf(id)).status, { timeout: 60_000, interval: 250 })
+        .toBe('active');
+      await new Promise((r) => setTimeout(r, 12_000));
+      const before = egress();
+      const handlers = execFileSync('pgrep', ['-P', String(before.pid), '-f', 'run-handler'])
+        .toString()
+        .trim()
+        .split('\n');
+      expect(handlers).toHaveLength(1);
+      process.kill(Number(handlers[0]), 'SIGKILL');
+      diedAt = Date.now();
+      await expect
+        .poll(async () => (await parts()).map((p) => p.status), { timeout: 90_000, interval: 250 })
+        .toEqual(['complete', 'active']);
+      expect(egress().replacements).toBe(before.replacements + 1);
+      expect(egress().pid).not.toBe(before.pid);
+      await new Promise((r) => setTimeout(r, 8_000));
+      await owner.client.post(`/api/streams/${id}/end`);
+      await expect
+        .poll(async () => (await parts()).map((p) => p.status), { timeout: 90_000, interval: 500 })
+        .toEqual(['complete', 'complete']);
+    } finally {
+      await stopCamera();
+    }
+    const [first, second] = await parts();
+    const firstUntil = first!.started_at!.getTime() + first!.duration_ms!;
+    console.log(
+      `after the recorder died: the first part ends ${diedAt - firstUntil} ms before the death; the second starts ${second!.started_at!.getTime() - diedAt} ms after it and lasts ${second!.duration_ms} ms`,
+    );
+    // what was written before the death stands; what is lost is the segment being written
+    // (4 s) and what egress had not yet encoded (it runs 3 to 7 s behind the live here)
+    expect(first!.playlist).toMatch(/\/closed\.m3u8$/);
+    expect(first!.duration_ms).toBeGreaterThanOrEqual(4_000);
+    expect(diedAt - firstUntil).toBeLessThan(12_000);
+    expect(second!.started_at!.getTime()).toBeGreaterThan(diedAt);
+    expect(second!.duration_ms).toBeGreaterThan(5_000);
+    await expectReplayReady(recorded.app, id, first!.duration_ms! + second!.duration_ms!);
+  }, 240_000);
 });

@@ -10,12 +10,7 @@ import {
   startLivekit,
   type RunningLivekit,
 } from '../../media/livekit-process';
-import {
-  ensureEgressBinary,
-  startEgress,
-  startMediaRedis,
-  type RunningProcess,
-} from '../../media/egress-process';
+import { ensureEgressBinary, startEgress, startMediaRedis } from '../../media/egress-process';
 import { freePort } from './ports';
 
 /** Where tests may create and drop their own databases. */
@@ -87,12 +82,18 @@ export async function startTestLivekit(
 export async function startTestRecorder(): Promise<{
   redisAddress: string;
   attach(livekitUrl: string): Promise<void>;
+  /** The egress taking recordings now (another once one shut down by itself), and how many replaced one. */
+  egress(): { pid: number; replacements: number };
   stop(): Promise<void>;
 }> {
   const redis = await startMediaRedis(await freePort());
-  let egress: RunningProcess | undefined;
+  let egress: Awaited<ReturnType<typeof startEgress>> | undefined;
   return {
     redisAddress: redis.address,
+    egress() {
+      if (!egress?.process.pid) throw new Error('egress is not attached');
+      return { pid: egress.process.pid, replacements: egress.replacements };
+    },
     async attach(livekitUrl) {
       egress = await startEgress({
         binary: ensureEgressBinary(),
