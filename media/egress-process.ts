@@ -259,7 +259,7 @@ async function launchEgress(
  */
 export async function startEgress(opts: EgressOptions): Promise<
   RunningProcess & {
-    /** How many replaced an egress that shut down by itself. */
+    /** How many replacements were started (each try counts) for an egress that shut down by itself. */
     readonly replacements: number;
   }
 > {

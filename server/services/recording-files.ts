@@ -31,8 +31,9 @@ function storedPlaylist(recorder: Recorder, playlist: string | null): string | n
 }
 
 /**
- * The recording as egress finished it: where its playlist is and how long it lasts (measured
- * from the playlist when local), or failed when it holds nothing.
+ * The recording as egress completed it: where its playlist is and how long it lasts (measured
+ * from the playlist when local), or failed when it holds nothing. (A failed egress is closed
+ * from its files instead: closedAtStop.)
  */
 export async function finishedUpdate(
   recorder: Recorder,
@@ -44,12 +45,12 @@ export async function finishedUpdate(
       ? await playlistDurationMs(join(recorder.directory, playlist))
       : null;
   const durationMs = measured ?? snapshot.durationMs;
-  if (snapshot.status === 'complete' && !durationMs) {
+  if (!durationMs) {
     return { status: 'failed', error: 'the recording is empty', ended_at: new Date() };
   }
   return {
-    status: snapshot.status,
-    error: snapshot.status === 'failed' ? (snapshot.error ?? 'egress failed') : null,
+    status: 'complete',
+    error: null,
     playlist,
     duration_ms: durationMs,
     ...(snapshot.startedAt ? { started_at: snapshot.startedAt } : {}),

@@ -152,8 +152,9 @@ async function runRecording(
       ownerId,
       startTimeoutMs,
     );
-    if (outcome === 'left') return continueAfterOwnerLeft(deps, recorder, row, ownerId);
-    if (outcome === 'crashed') return continueAfterCrash(deps, recorder, row, ownerId);
+    if (outcome === 'left' || outcome === 'crashed') {
+      return continueInNewPart(deps, recorder, row, ownerId, outcome);
+    }
     if (outcome !== 'stalled') return;
     // Egress v1.8 now and then subscribes and never writes a frame (it waits for a key frame
     // that does not come): a fresh egress subscribes afresh, which asks for one again.
@@ -177,23 +178,29 @@ async function runRecording(
 }
 
 /**
- * The egress ended by itself while the stream is live: a participant egress ends with its
- * participant, so the owner left the room (the studio reloaded, the connection was lost).
- * This part is finished as it is, and a new one waits for the owner to come back; the replay
- * plays the parts one after another.
+ * The egress ended by itself while the stream is live. `left`: a participant egress ends with
+ * its participant, so the owner left the room (the studio reloaded, the connection was lost).
+ * `crashed`: it failed while recording (seen: its handler process died, and egress says
+ * "internal error"; media/egress-process.ts replaces an egress that stops taking recordings
+ * after such a death). This part is finished as it is (finishRecording; a failed one is
+ * closed from its files), and a new one waits for the owner and an egress; the replay plays
+ * the parts one after another.
  */
-async function continueAfterOwnerLeft(
+async function continueInNewPart(
   deps: RecordingDeps,
   recorder: Recorder,
   row: StreamRecordingRow,
   ownerId: string,
+  why: 'left' | 'crashed',
 ): Promise<void> {
   // only from active: an end under way (stopRecording) has already moved it on
   const ending = await updateUnfinishedRecording(deps.db, row.id, { status: 'ending' }, ['active']);
   if (!ending) return;
   deps.logger.warn(
     { streamId: row.stream_id, egressId: ending.egress_id },
-    'the owner left the room while live; recording again once they are back',
+    why === 'left'
+      ? 'the owner left the room while live; recording again once they are back'
+      : 'the recorder failed while live; keeping what it wrote and recording again',
   );
   await startRecording(deps, row.stream_id, ownerId);
   await finishRecording(deps, recorder, ending);
@@ -264,7 +271,7 @@ async function followWhileLive(
     if (snapshot?.status === 'failed') {
       deps.logger.warn(
         { streamId: row.stream_id, egressId, error: snapshot.error, status: row.status },
-        'the recorder failed while live',
+        'the egress failed',
       );
       // before it recorded, it is started again like one that wrote nothing
       return row.status === 'active' ? 'crashed' : 'stalled';
@@ -296,27 +303,6 @@ async function followWhileLive(
       if (cameraSince !== null && Date.now() - cameraSince > startTimeoutMs) return 'stalled';
     }
   }
-}
-
-/**
- * The egress failed while recording (seen: its handler process died, and egress says
- * "internal error"). What it wrote until then stands, closed from its files, and a new part
- * waits for another egress to record the rest (media/egress-process.ts replaces an egress
- * that stops taking recordings after such a death); the replay plays the parts in turn.
- */
-async function continueAfterCrash(
-  deps: RecordingDeps,
-  recorder: Recorder,
-  row: StreamRecordingRow,
-  ownerId: string,
-): Promise<void> {
-  const failedAt = new Date();
-  // only from active: an end under way (stopRecording) has already moved it on
-  const ending = await updateUnfinishedRecording(deps.db, row.id, { status: 'ending' }, ['active']);
-  if (!ending) return;
-  await startRecording(deps, row.stream_id, ownerId);
-  const live = await liveSegments(recorder, ending, null);
-  await closeFromDisk(deps, recorder, ending, live, failedAt, 'the recorder failed while live');
 }
 
 /**
@@ -379,14 +365,13 @@ async function finishRecording(
     snapshot = await recorder.get(egressId).catch(() => snapshot);
   }
   if (snapshot.status === 'failed') {
-    // it died while finishing: what it wrote up to the stop stands
+    // it died (while live: continueInNewPart; or while finishing): what it wrote until the
+    // stop stands
     const live = await liveSegments(recorder, row, snapshot);
     return closeFromDisk(deps, recorder, row, live, stoppedAt, snapshot.error ?? 'egress failed');
   }
   const update = await finishedUpdate(recorder, snapshot);
-  if (update.status === 'failed') {
-    return fail(deps, row, update.error ?? 'egress failed');
-  }
+  if (update.status === 'failed') return fail(deps, row, update.error ?? 'the recording is empty');
   await updateUnfinishedRecording(deps.db, row.id, update);
   deps.logger.info(
     { streamId: row.stream_id, egressId, durationMs: update.duration_ms },
