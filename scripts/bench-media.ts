@@ -21,7 +21,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { gzipSync } from 'node:zlib';
+import { RoomServiceClient } from 'livekit-server-sdk';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { DEV_LIVEKIT_KEY, DEV_LIVEKIT_SECRET } from '../server/config';
 import { CHROMIUM, CHROMIUM_ARGS, PHONE } from '../tests/helpers/browser';
 import { freeLivekitPorts, freePort } from '../tests/setup/ports';
 import { createTestDatabase, startTestLivekit } from '../tests/setup/services';
@@ -119,9 +121,14 @@ const BARE_VIEWER_HTML = `<!doctype html><meta charset="utf-8">
 const p = new URLSearchParams(location.hash.slice(1));
 const room = new LivekitClient.Room({ adaptiveStream: true, dynacast: true });
 room.on(LivekitClient.RoomEvent.TrackSubscribed, (track) => {
+  performance.mark('live:subscribed');
   if (track.kind === 'video') track.attach(document.getElementById('v'));
 });
-room.connect(p.get('url'), p.get('token')).catch((e) => { window.__connectError = String(e); });
+performance.mark('live:connect');
+room.connect(p.get('url'), p.get('token')).then(
+  () => performance.mark('live:connected'),
+  (e) => { window.__connectError = String(e); },
+);
 </script>`;
 
 // Injected into every viewer page (ours and the bare one) before any of its scripts: finds
@@ -283,6 +290,15 @@ async function firstFrame(page: Page, timeoutMs = 20_000): Promise<number> {
   return page.evaluate(() => (window as unknown as { __firstFrameAt: number }).__firstFrameAt);
 }
 
+/** Resolves once our watch page has hydrated (its root layout sets html[data-hydrated]). */
+async function hydrated(page: Page, timeoutMs = 5_000): Promise<void> {
+  await page.waitForFunction(
+    () => (window as unknown as { __hydratedAt?: number }).__hydratedAt !== undefined,
+    undefined,
+    { timeout: timeoutMs, polling: 20 },
+  );
+}
+
 /** Where a page's time to first frame went: navigation timing and the watch page's marks. */
 async function timeline(page: Page): Promise<Record<string, number>> {
   return page.evaluate(() => {
@@ -336,6 +352,11 @@ interface Bench {
   /** Opens the bare livekit-client page with a token fetched beforehand. */
   openBare: (page: Page) => Promise<void>;
   visitorToken: () => Promise<{ url: string; token: string }>;
+  /**
+   * Resolves once LiveKit has let go of every viewer (the publisher alone is in the room):
+   * a returning resident comes back after their last visit ended, not into its leftovers.
+   */
+  viewersGone: () => Promise<void>;
   /** Frames the canvas publisher has sent so far on its top simulcast layer. */
   publisherFrames: () => Promise<number>;
 }
@@ -441,7 +462,11 @@ const firstFrameSection: Section = async (b) => {
     bare: [] as number[],
   };
   const failures = { cold: 0, warm: 0, bare: 0 };
-  const traces = { cold: [] as Record<string, number>[], warm: [] as Record<string, number>[] };
+  const traces = {
+    cold: [] as Record<string, number>[],
+    warm: [] as Record<string, number>[],
+    bare: [] as Record<string, number>[],
+  };
   const scripts: Awaited<ReturnType<typeof criticalScripts>>[] = [];
   const paired: { cold: number[]; warm: number[] } = { cold: [], warm: [] };
 
@@ -454,13 +479,13 @@ const firstFrameSection: Section = async (b) => {
     try {
       const at = await firstFrame(page);
       runs[kind].push(at);
-      if (kind !== 'bare') {
-        const trace = await timeline(page);
-        traces[kind].push(trace);
-        if (process.env.BENCH_TRACE) {
-          log(`    ${kind} ${JSON.stringify(trace)}`);
-          log(await resourceLines(page));
-        }
+      // our page hydrates once the picture shows: wait for it, for the breakdown below
+      if (kind !== 'bare') await hydrated(page).catch(() => undefined);
+      const trace = await timeline(page);
+      traces[kind].push(trace);
+      if (process.env.BENCH_TRACE) {
+        log(`    ${kind} ${JSON.stringify(trace)}`);
+        log(await resourceLines(page));
       }
       if (kind === 'cold') scripts.push(await criticalScripts(page, at));
       return at;
@@ -485,6 +510,7 @@ const firstFrameSection: Section = async (b) => {
     await firstFrame(returning.page).catch(() => undefined);
     await settle(returning.page).catch(() => undefined);
     await returning.page.close();
+    await b.viewersGone();
     const warmAt = await measure('warm', await returning.context.newPage(), b.openApp);
     await returning.context.close();
 
@@ -497,7 +523,7 @@ const firstFrameSection: Section = async (b) => {
 
   const bareP50 = percentile(runs.bare, 50);
   const ratio = (values: number[]) => (percentile(values, 50) / bareP50).toFixed(2);
-  const med = (kind: 'cold' | 'warm', key: string) => {
+  const med = (kind: keyof typeof runs, key: string) => {
     const values = traces[kind].map((t) => t[key]).filter((v): v is number => v !== undefined);
     return Number.isFinite(percentile(values, 50)) ? Math.round(percentile(values, 50)) : 'n/a';
   };
@@ -519,9 +545,10 @@ ${row('our watch page, cold cache (open URL → first decoded frame)', 'cold', '
 ${row('our watch page, returning viewer (warm cache)', 'warm', '≤ 0.8× bare')}
 ${row('bare livekit-client page, cold cache, ready-made token', 'bare', '—')}
 
-- Each run opens the URL in a fresh phone-sized browser context; the time is \`performance.now()\` at the first \`requestVideoFrameCallback\`, i.e. from navigation start. The runs alternate cold / bare / returning, ${TTFF_RUNS} rounds. A returning viewer's context first visits the page once (until its first frame, its load event and its service worker, if any, are done), then the second visit is measured. The bare page gets its token before it opens. Median of the per-round ratios: cold ${percentile(paired.cold, 50).toFixed(2)}×, returning ${percentile(paired.warm, 50).toFixed(2)}× the bare page of the same round.
+- Each run opens the URL in a fresh phone-sized browser context; the time is \`performance.now()\` at the first \`requestVideoFrameCallback\`, i.e. from navigation start. The runs alternate cold / bare / returning, ${TTFF_RUNS} rounds. A returning viewer's context first visits the page once (until its first frame, its load event and its service worker, if any, are done), closes it, and once LiveKit has let that visit go, the second visit is measured. The bare page gets its token before it opens. Median of the per-round ratios: cold ${percentile(paired.cold, 50).toFixed(2)}×, returning ${percentile(paired.warm, 50).toFixed(2)}× the bare page of the same round.
 - JavaScript requested before the first frame (median run, gzip level 9 as served): our page ${js ? `${js.files} files, **${kib(js.gzip)}** (${kib(js.raw)} uncompressed)` : 'n/a'}; the bare page 1 file, ${kib(bareScripts.gzip)} (${kib(bareScripts.raw)}, livekit-client's UMD build).
 - Where our page's time goes (medians, ms from navigation start). Cold: ${where('cold')}. Returning: ${where('warm')}.
+- The bare page, for comparison: script loaded ${med('bare', 'jsLoaded')}, LiveKit connect starts ${med('bare', 'live:connect')}, connected ${med('bare', 'live:connected')}, first track subscribed ${med('bare', 'live:subscribed')}, first frame ${Math.round(percentile(runs.bare, 50))}.
 `;
 };
 
@@ -717,8 +744,25 @@ async function main() {
     log('  publisher is live');
     await new Promise((r) => setTimeout(r, 2000));
 
+    const rooms = new RoomServiceClient(
+      app.livekit.url.replace(/^ws/, 'http'),
+      DEV_LIVEKIT_KEY,
+      DEV_LIVEKIT_SECRET,
+    );
+    const roomName = (
+      JSON.parse(
+        Buffer.from(field(hostToken, 'token').split('.')[1] ?? '', 'base64url').toString(),
+      ) as { video: { room: string } }
+    ).video.room;
+
     const setup: Bench = {
       host,
+      viewersGone: async () => {
+        const deadline = Date.now() + 15_000;
+        while ((await rooms.listParticipants(roomName)).length > 1 && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      },
       app,
       benchUrl,
       visitorToken,

@@ -1,6 +1,8 @@
+import { fileURLToPath } from 'node:url';
 import adapter from '@sveltejs/adapter-node';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig, type ProxyOptions } from 'vite';
+import { earlyBoot } from './build-plugins/early-boot.ts';
 
 // In development the API runs as its own process; the browser only ever talks to this
 // dev server, so these prefixes are proxied to keep cookies and socket.io same-origin.
@@ -45,6 +47,8 @@ export default defineConfig({
         },
       },
     }),
+    // the watch page's first script, named for the server (hooks.server.ts)
+    earlyBoot(fileURLToPath(new URL('.svelte-kit/output/server', import.meta.url))),
   ],
   server: {
     host: process.env.HOST ?? '127.0.0.1',

@@ -46,6 +46,18 @@ describe('loading the watch page', () => {
     const html = await first.goto(`${baseUrl}/live/${streamId}`);
     // the page carries a personal token: never cached
     expect(html?.headers()['cache-control']).toBe('private, no-store');
+    // Its <head> starts with the early room's script (lib/live/early-boot.ts) and the files
+    // it imports, and preloads nothing else of the app: the page's code waits for the picture.
+    const head = (await html!.text()).split('</head>')[0]!;
+    const early = /<script type="module" src="(\/_app\/immutable\/[^"]+\.js)"><\/script>/.exec(
+      head,
+    );
+    expect(early, 'the early room script in <head>').not.toBeNull();
+    const preloaded = [...head.matchAll(/<link rel="modulepreload" href="([^"]+)"/g)].map(
+      (m) => m[1],
+    );
+    expect(preloaded.length).toBeGreaterThan(0);
+    expect(preloaded.every((href) => href!.startsWith('/_app/immutable/chunks/'))).toBe(true);
     await waitForPlaying(first);
     await waitForFrames(first);
 
@@ -60,6 +72,15 @@ describe('loading the watch page', () => {
     expect(order.connect).toBe(1);
     expect(order.hydrated).toBeDefined();
     expect(order.early[0]).toBeLessThan(order.hydrated!);
+    // and the page's own code (its route's node) was only asked for after the room started
+    const pageCode = await first.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .filter((r) => new URL(r.name).pathname.startsWith('/_app/immutable/nodes/'))
+        .map((r) => r.startTime),
+    );
+    expect(pageCode.length).toBeGreaterThan(0);
+    expect(Math.min(...pageCode)).toBeGreaterThan(order.early[0]!);
 
     // the hashed scripts are cached for a year, immutable
     const scripts = await first.evaluate(() =>

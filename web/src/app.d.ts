@@ -10,6 +10,11 @@ declare global {
     interface Locals {
       /** UI language for this request, from the `linli_lang` cookie (zh-CN by default). */
       locale: Locale;
+      /**
+       * This page joins its LiveKit room before SvelteKit starts (lib/live/early-boot.ts):
+       * a live stream's watch page with the viewer's token. Set by the page's load.
+       */
+      earlyRoom?: boolean;
     }
   }
 }

@@ -100,6 +100,38 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
   return response;
 };
 
+/**
+ * The watch page's first script (lib/live/early-boot.ts) and the chunks it imports, deepest
+ * first. The build writes their hashed names over this placeholder once the client is built
+ * (web/build-plugins/early-boot.ts); a dev server leaves it a string.
+ */
+const EARLY_BOOT_FILES: unknown = '__LINLI_EARLY_BOOT_FILES__';
+/** Where app.html's <head> takes the watch page's first script. */
+const EARLY_BOOT_MARK = '<!--linli:early-boot-->';
+
+/**
+ * A live stream's watch page (locals.earlyRoom) loads the early room's script first of all,
+ * and nothing else of the app ahead of time: the browser asks for livekit-client before
+ * SvelteKit's own files, and compiles and runs it while the page is otherwise idle, so the
+ * room joins without competing with the app. SvelteKit's start script still fetches its own
+ * files at once, and the page's code (comments, bag, offers) loads once the picture shows
+ * (hooks.client.ts holds the start until then). Ordinary module scripts from our origin:
+ * the CSP's 'self' covers them.
+ */
+function withEarlyBoot(html: string, earlyRoom: boolean): string {
+  if (!html.includes(EARLY_BOOT_MARK)) return html;
+  let tags = '';
+  if (earlyRoom && Array.isArray(EARLY_BOOT_FILES)) {
+    // the app is served at the root (no paths.base)
+    const files = EARLY_BOOT_FILES.map((file) => `/${String(file)}`);
+    const boot = files.pop();
+    tags =
+      files.map((file) => `<link rel="modulepreload" href="${file}">`).join('') +
+      `<script type="module" src="${boot}"></script>`;
+  }
+  return html.replace(EARLY_BOOT_MARK, tags);
+}
+
 const rememberedLocale: Handle = async ({ event, resolve }) => {
   const { url, request, cookies } = event;
 
@@ -119,8 +151,12 @@ const rememberedLocale: Handle = async ({ event, resolve }) => {
   event.locals.locale = locale;
 
   return resolve(event, {
-    // app.html says <html lang="%linli.lang%">; the first chunk holds it.
-    transformPageChunk: ({ html }) => html.replace('%linli.lang%', locale),
+    // app.html says <html lang="%linli.lang%">; the first chunk holds it, and the <head>.
+    transformPageChunk: ({ html }) =>
+      withEarlyBoot(html.replace('%linli.lang%', locale), event.locals.earlyRoom === true),
+    // SvelteKit's default (every file the page needs), but for a page that starts its room
+    // early: the page's code waits for the picture, so it need not compete with it.
+    preload: ({ type }) => type === 'css' || (type === 'js' && event.locals.earlyRoom !== true),
   });
 };
 

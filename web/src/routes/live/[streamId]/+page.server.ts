@@ -34,6 +34,8 @@ export const load: PageServerLoad = async (event) => {
           )
         : null,
     ]);
+    // the page starts its room ahead of the app (hooks.server.ts, withEarlyBoot)
+    event.locals.earlyRoom = token !== null;
     return { stream, token, membership, share: { origin: publicOrigin(event), logoUrl } };
   }
   if (result.error.code === 'not_found' || result.error.code === 'validation_failed') {
