@@ -58,6 +58,11 @@ describe('loading the watch page', () => {
     );
     expect(preloaded.length).toBeGreaterThan(0);
     expect(preloaded.every((href) => href!.startsWith('/_app/immutable/chunks/'))).toBe(true);
+    // and a connection to the media server opens while the page loads
+    const mediaUrl = /data-live-url="([^"]+)"/.exec(await html!.text())?.[1];
+    expect(mediaUrl).toMatch(/^wss?:\/\//);
+    const origin = new URL(mediaUrl!.replace(/^ws/, 'http')).origin;
+    expect(head).toContain(`<link rel="preconnect" href="${origin}"`);
     await waitForPlaying(first);
     await waitForFrames(first);
 
