@@ -58,6 +58,10 @@ describe('loading the watch page', () => {
     );
     expect(preloaded.length).toBeGreaterThan(0);
     expect(preloaded.every((href) => href!.startsWith('/_app/immutable/chunks/'))).toBe(true);
+    // SvelteKit's start script waits for the early room to let it go
+    expect(await html!.text()).toMatch(
+      /globalThis\.__linliStart\.then\(function\(\)\{return import\("[^"]*\/entry\/start\./,
+    );
     // and a connection to the media server opens while the page loads
     const mediaUrl = /data-live-url="([^"]+)"/.exec(await html!.text())?.[1];
     expect(mediaUrl).toMatch(/^wss?:\/\//);
@@ -77,15 +81,19 @@ describe('loading the watch page', () => {
     expect(order.connect).toBe(1);
     expect(order.hydrated).toBeDefined();
     expect(order.early[0]).toBeLessThan(order.hydrated!);
-    // and the page's own code (its route's node) was only asked for after the room started
-    const pageCode = await first.evaluate(() =>
+    // and SvelteKit's start, with the page's own code (its route's node), was only asked for
+    // once the early room let it go (hooks.server.ts holds it)
+    const appCode = await first.evaluate(() =>
       performance
         .getEntriesByType('resource')
-        .filter((r) => new URL(r.name).pathname.startsWith('/_app/immutable/nodes/'))
-        .map((r) => r.startTime),
+        .filter((r) =>
+          /^\/_app\/immutable\/(entry\/start\.|nodes\/)/.test(new URL(r.name).pathname),
+        )
+        .map((r) => ({ path: new URL(r.name).pathname, at: r.startTime })),
     );
-    expect(pageCode.length).toBeGreaterThan(0);
-    expect(Math.min(...pageCode)).toBeGreaterThan(order.early[0]!);
+    expect(appCode.some((r) => r.path.includes('/entry/start.'))).toBe(true);
+    expect(appCode.some((r) => r.path.includes('/nodes/'))).toBe(true);
+    for (const r of appCode) expect(r.at, r.path).toBeGreaterThan(order.early[0]!);
 
     // the hashed scripts are cached for a year, immutable
     const scripts = await first.evaluate(() =>

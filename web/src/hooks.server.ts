@@ -109,14 +109,21 @@ const EARLY_BOOT_FILES: unknown = '__LINLI_EARLY_BOOT_FILES__';
 /** Where app.html's <head> takes the watch page's first script. */
 const EARLY_BOOT_MARK = '<!--linli:early-boot-->';
 
+/** SvelteKit's start script, as it begins in the page: `import("…/entry/start.….js").then(`. */
+const SVELTEKIT_START = /import\(("[^"]*\/entry\/start\.[^"]*\.js")\)\.then\(/;
+/** The longest SvelteKit's start waits for the early room's script to release it. */
+const HELD_START_MAX_MS = 3000;
+
 /**
  * A live stream's watch page (locals.earlyRoom) loads the early room's script first of all,
  * and nothing else of the app ahead of time: the browser asks for livekit-client before
  * SvelteKit's own files, and compiles and runs it while the page is otherwise idle, so the
- * room joins without competing with the app. SvelteKit's start script still fetches its own
- * files at once, and the page's code (comments, bag, offers) loads once the picture shows
- * (hooks.client.ts holds the start until then). Ordinary module scripts from our origin:
- * the CSP's 'self' covers them.
+ * room joins without competing with the app. SvelteKit's start script (in the page, with
+ * this request's nonce) then waits until the early room releases it once the picture shows
+ * (lib/live/early-boot.ts), at most HELD_START_MAX_MS, and only then fetches and runs the
+ * app; hydration waits for the picture anyway (hooks.client.ts). Were SvelteKit's start
+ * ever written differently, it would simply not wait. Ordinary module scripts from our
+ * origin: the CSP's 'self' covers them.
  */
 function withEarlyBoot(html: string, earlyRoom: boolean): string {
   if (!html.includes(EARLY_BOOT_MARK)) return html;
@@ -128,6 +135,15 @@ function withEarlyBoot(html: string, earlyRoom: boolean): string {
     tags =
       files.map((file) => `<link rel="modulepreload" href="${file}">`).join('') +
       `<script type="module" src="${boot}"></script>`;
+    const nonce = /<script nonce="([^"]+)"/.exec(html)?.[1];
+    if (nonce && SVELTEKIT_START.test(html)) {
+      tags += `<script nonce="${nonce}">globalThis.__linliStart=new Promise(function(go){globalThis.__linliStartNow=go;setTimeout(go,${HELD_START_MAX_MS})})</script>`;
+      html = html.replace(
+        SVELTEKIT_START,
+        (_, start: string) =>
+          `globalThis.__linliStart.then(function(){return import(${start})}).then(`,
+      );
+    }
   }
   return html.replace(EARLY_BOOT_MARK, tags);
 }
