@@ -24,6 +24,7 @@ import { gzipSync } from 'node:zlib';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEV_LIVEKIT_KEY, DEV_LIVEKIT_SECRET } from '../server/config';
+import { roomName } from '../server/services/stream-room.service';
 import { CHROMIUM, CHROMIUM_ARGS, PHONE } from '../tests/helpers/browser';
 import { freeLivekitPorts, freePort } from '../tests/setup/ports';
 import { createTestDatabase, startTestLivekit } from '../tests/setup/services';
@@ -782,17 +783,15 @@ async function main() {
       DEV_LIVEKIT_KEY,
       DEV_LIVEKIT_SECRET,
     );
-    const roomName = (
-      JSON.parse(
-        Buffer.from(field(hostToken, 'token').split('.')[1] ?? '', 'base64url').toString(),
-      ) as { video: { room: string } }
-    ).video.room;
 
     const setup: Bench = {
       host,
       viewersGone: async () => {
         const deadline = Date.now() + 15_000;
-        while ((await rooms.listParticipants(roomName)).length > 1 && Date.now() < deadline) {
+        while (
+          (await rooms.listParticipants(roomName(streamId))).length > 1 &&
+          Date.now() < deadline
+        ) {
           await new Promise((r) => setTimeout(r, 100));
         }
       },

@@ -48,7 +48,8 @@ describe('loading the watch page', () => {
     expect(html?.headers()['cache-control']).toBe('private, no-store');
     // Its <head> starts with the early room's script (lib/live/early-boot.ts) and the files
     // it imports, and preloads nothing else of the app: the page's code waits for the picture.
-    const head = (await html!.text()).split('</head>')[0]!;
+    const page = await html!.text();
+    const head = page.split('</head>')[0]!;
     const early = /<script type="module" src="(\/_app\/immutable\/[^"]+\.js)"><\/script>/.exec(
       head,
     );
@@ -59,11 +60,11 @@ describe('loading the watch page', () => {
     expect(preloaded.length).toBeGreaterThan(0);
     expect(preloaded.every((href) => href!.startsWith('/_app/immutable/chunks/'))).toBe(true);
     // SvelteKit's start script waits for the early room to let it go
-    expect(await html!.text()).toMatch(
+    expect(page).toMatch(
       /globalThis\.__linliStart\.then\(function\(\)\{return import\("[^"]*\/entry\/start\./,
     );
     // and a connection to the media server opens while the page loads
-    const mediaUrl = /data-live-url="([^"]+)"/.exec(await html!.text())?.[1];
+    const mediaUrl = /data-live-url="([^"]+)"/.exec(page)?.[1];
     expect(mediaUrl).toMatch(/^wss?:\/\//);
     const origin = new URL(mediaUrl!.replace(/^ws/, 'http')).origin;
     expect(head).toContain(`<link rel="preconnect" href="${origin}"`);

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plugin } from 'vite';
 
-/** The placeholder the server code compares against (hooks.server.ts). */
+/** The placeholder hooks.server.ts holds (EARLY_BOOT_FILES), replaced here by the names. */
 export const EARLY_BOOT_PLACEHOLDER = '__LINLI_EARLY_BOOT_FILES__';
 
 const BOOT_MODULE = '/src/lib/live/early-boot.ts';
