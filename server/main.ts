@@ -43,6 +43,23 @@ async function loadWebHandler(): Promise<NodeHandler | null> {
   return handler;
 }
 
+/**
+ * Hands the pages (web/src/lib/server/api.ts, a separate bundle loaded into this process)
+ * the API's fetch, so a page's load calls the API as a function rather than over a loopback
+ * connection to itself: the watch page's HTML, and so its first frame, waits on those calls.
+ * The request reaches the app as one over loopback would: its peer is 127.0.0.1, the
+ * visitor's address rides in X-Forwarded-For and is believed by TRUST_PROXY alone.
+ */
+function offerInProcessApi(
+  fetch: (request: Request, env: unknown) => Response | Promise<Response>,
+) {
+  const loopback = { socket: { remoteAddress: '127.0.0.1', remotePort: 0, remoteFamily: 'IPv4' } };
+  Object.defineProperty(globalThis, Symbol.for('linli.api.fetch'), {
+    value: (request: Request) => fetch(request, { incoming: loopback }),
+    configurable: true,
+  });
+}
+
 /** Paths the Hono app answers: the API, and leader links (/s/<code>). */
 function isApiPath(url: string | undefined): boolean {
   return (
@@ -290,8 +307,12 @@ async function main(): Promise<void> {
   const deps = { config, db: database.db, dbKind: database.kind, media, logger, realtime };
   const app = createApp(deps);
   const api = getRequestListener(app.fetch);
-  // SSR loads call the API over HTTP on this same process.
-  process.env.INTERNAL_API_URL ??= `http://127.0.0.1:${config.PORT}`;
+  // SSR loads call the API in this same process: through a function (below), or over HTTP
+  // when the operator points INTERNAL_API_URL elsewhere.
+  if (process.env.INTERNAL_API_URL === undefined) {
+    process.env.INTERNAL_API_URL = `http://127.0.0.1:${config.PORT}`;
+    offerInProcessApi(app.fetch);
+  }
   const web = process.env.API_ONLY === '1' ? null : await loadWebHandler();
   if (!web && process.env.API_ONLY !== '1') {
     logger.warn('web/build is missing: run `npm run build` to serve the pages');

@@ -30,12 +30,39 @@ function visitorHeaders(event: Visitor): Headers {
   return headers;
 }
 
+type InProcessApi = (request: Request) => Response | Promise<Response>;
+
+/**
+ * The API's own fetch when this app runs inside the API's process (server/main.ts offers
+ * it), else null: then the API is reached over HTTP (`vite dev`, or INTERNAL_API_URL set).
+ */
+function inProcessApi(): InProcessApi | null {
+  const offered: unknown = Reflect.get(globalThis, Symbol.for('linli.api.fetch'));
+  return typeof offered === 'function' ? (offered as InProcessApi) : null;
+}
+
+/** The API's answer to `request`, or a rejection once `timeoutMs` has passed. */
+function callApi(request: Request, timeoutMs: number): Promise<Response> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  const inProcess = inProcessApi();
+  if (!inProcess) return fetch(request, { redirect: 'manual', signal });
+  // The app answers redirects as they are, as `redirect: 'manual'` would, and keeps working
+  // after a timeout; the page simply stops waiting for it.
+  return new Promise<Response>((ok, fail) => {
+    signal.addEventListener(
+      'abort',
+      () => fail(signal.reason instanceof Error ? signal.reason : new Error('API call timed out')),
+      { once: true },
+    );
+    Promise.resolve(inProcess(request)).then(ok, fail);
+  });
+}
+
 /** The typed client for one visitor's request, for the lib/*\/api.ts functions. */
 export function serverApi(event: Visitor, timeoutMs = TIMEOUT_MS): Api {
   return createClient<paths>({
     baseUrl: apiBaseUrl(),
     headers: visitorHeaders(event),
-    fetch: (request) =>
-      fetch(request, { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) }),
+    fetch: (request) => callApi(request, timeoutMs),
   });
 }
