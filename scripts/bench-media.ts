@@ -211,6 +211,8 @@ async function startApp() {
       GUESTS_PER_DEVICE_PER_HOUR: '1000',
       SIGNUPS_PER_IP_PER_HOUR: '1000',
       SEED_DEMO: 'false',
+      // BENCH_SSR_OVER_HTTP=1: the pages reach the API over HTTP, as before it ran in process
+      ...(process.env.BENCH_SSR_OVER_HTTP ? { INTERNAL_API_URL: `http://127.0.0.1:${port}` } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -350,6 +352,8 @@ interface Bench {
   newViewer: () => Promise<{ context: BrowserContext; page: Page }>;
   /** Opens our watch page of the live stream. */
   openApp: (page: Page) => Promise<void>;
+  /** Our watch page's URL (what openApp opens). */
+  watchUrl: string;
   /** Opens the bare livekit-client page with a token fetched beforehand. */
   openBare: (page: Page) => Promise<void>;
   visitorToken: () => Promise<{ url: string; token: string }>;
@@ -457,6 +461,16 @@ const firstFrameSection: Section = async (b) => {
     await v.context.close();
   }
 
+  // The server's part: the watch page's whole HTML for a new visitor (no cookie), one request
+  // at a time over a kept-alive connection, the pages' loads calling the API in process.
+  const served: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const t = performance.now();
+    const res = await fetch(b.watchUrl);
+    await res.text();
+    if (i >= 10 && res.ok) served.push(performance.now() - t);
+  }
+
   const runs = {
     cold: [] as number[],
     warm: [] as number[],
@@ -549,7 +563,8 @@ ${row('bare livekit-client page, cold cache, ready-made token', 'bare', '—')}
 - Each run opens the URL in a fresh phone-sized browser context; the time is \`performance.now()\` at the first \`requestVideoFrameCallback\`, i.e. from navigation start. The runs alternate cold / bare / returning, ${TTFF_RUNS} rounds. A returning viewer's context first visits the page once (until its first frame, its load event and its service worker, if any, are done), closes it, and once LiveKit has let that visit go, the second visit is measured. The bare page gets its token before it opens. Median of the per-round ratios: cold ${percentile(paired.cold, 50).toFixed(2)}×, returning ${percentile(paired.warm, 50).toFixed(2)}× the bare page of the same round.
 - JavaScript requested before the first frame (median run, gzip level 9 as served): our page ${js ? `${js.files} files, **${kib(js.gzip)}** (${kib(js.raw)} uncompressed)` : 'n/a'}; the bare page 1 file, ${kib(bareScripts.gzip)} (${kib(bareScripts.raw)}, livekit-client's UMD build).
 - Where our page's time goes (medians, ms from navigation start). Cold: ${where('cold')}. Returning: ${where('warm')}.
-- The bare page, for comparison: script loaded ${med('bare', 'jsLoaded')}, LiveKit connect starts ${med('bare', 'live:connect')}, connected ${med('bare', 'live:connected')}, first track subscribed ${med('bare', 'live:subscribed')}, first frame ${Math.round(percentile(runs.bare, 50))}.
+- The watch page's HTML, server side (new visitor, 30 requests one after another on one connection): p50 ${ms(percentile(served, 50))}, p95 ${ms(percentile(served, 95))}.
+- The bare page, for comparison: HTML received ${med('bare', 'html')}, script loaded ${med('bare', 'jsLoaded')}, LiveKit connect starts ${med('bare', 'live:connect')}, connected ${med('bare', 'live:connected')}, first track subscribed ${med('bare', 'live:subscribed')}, first frame ${Math.round(percentile(runs.bare, 50))}.
 
 ${firstFrameHistory(
   `| ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} | ${commit()} | ${TTFF_RUNS} | ${ms(percentile(runs.cold, 50))} | ${ms(percentile(runs.warm, 50))} | ${ms(bareP50)} | ${ratio(runs.cold)} | ${ratio(runs.warm)} | ${js ? `${js.files} files, ${kib(js.gzip)}` : 'n/a'} |`,
@@ -824,6 +839,7 @@ async function main() {
         await context.addInitScript(VIEWER_PROBE);
         return { context, page: await context.newPage() };
       },
+      watchUrl: `${app.baseUrl}/live/${streamId}`,
       openApp: async (page) => {
         await page.goto(`${app.baseUrl}/live/${streamId}`, { waitUntil: 'commit' });
       },

@@ -22,6 +22,7 @@ import {
   treeCpuSeconds,
   writeBenchmarkSection,
 } from './bench/machine';
+import { OpenConnection, rawRequest, type RawAnswer } from './bench/open-connections';
 
 const FLASH_BUYERS = 1_000;
 const FLASH_UNITS = 100;
@@ -79,6 +80,10 @@ interface Figures {
   flashRemaining: number;
   bareFlash: { answers: number; conflicts: number; seconds: number };
   bareFlashLat: number[];
+  /** the same flash sale on connections opened beforehand (as behind a proxy), and the bare endpoint's */
+  openFlash: { answers: number; won: number; soldOut: number; other: number; oversold: number };
+  openFlashLat: number[];
+  openBareLat: number[];
   sustained: { orders: number; failures: number; seconds: number; oversold: number };
   lat: number[];
   cpuMsPerOrder: number;
@@ -264,6 +269,44 @@ async function run(processes: number): Promise<Figures> {
     const bareFlashSeconds = (performance.now() - r0) / 1000;
     const bareFlashLat = bareFlash.map((r) => r.ms).sort((a, b) => a - b);
 
+    // 1c. the same flash sale and bare endpoint, each buyer's request on a connection opened
+    //     (and used once) beforehand, written as raw bytes (scripts/bench/open-connections.ts)
+    const openOffer = await newOffer(FLASH_UNITS, 1);
+    const orderRequest = (b: Http, host: string, path: string, offerId: string) =>
+      rawRequest(
+        'POST',
+        host,
+        path,
+        { origin: base, cookie: b.cookie, 'idempotency-key': randomUUID() },
+        { offerId, quantity: 1, phone: phones.get(b) },
+      );
+    const appHost = new URL(base).host;
+    // (the warm-up request is an unknown path: answered 404 by the router alone)
+    const appConnections = await openConnections(
+      port,
+      FLASH_BUYERS,
+      rawRequest('GET', appHost, '/api/bench-warm-up', {}),
+    );
+    const openFlash = await phase('open-flash', () =>
+      fire(
+        appConnections,
+        buyers.map((b) => orderRequest(b, appHost, `/api/streams/${streamId}/orders`, openOffer)),
+      ),
+    );
+    const openFlashLat = openFlash.map((r) => r.ms).sort((a, b) => a - b);
+    const openDb = (
+      await sql.query<{ sold: number }>(
+        'select coalesce(sum(quantity),0)::int as sold from orders where offer_id = $1',
+        [openOffer],
+      )
+    ).rows[0]!;
+    const bareHost = new URL(bareBase).host;
+    const openBare = await fire(
+      await openConnections(barePort, FLASH_BUYERS, rawRequest('GET', bareHost, '/health', {})),
+      buyers.map((b) => orderRequest(b, bareHost, '/order', openOffer)),
+    );
+    const openBareLat = openBare.map((r) => r.ms).sort((a, b) => a - b);
+
     // 2. sustained orders across many offers
     const offers: string[] = [];
     // Buyers are guests, who always have a per-buyer limit (their offer's, their shop's
@@ -344,6 +387,15 @@ async function run(processes: number): Promise<Figures> {
         seconds: bareFlashSeconds,
       },
       bareFlashLat,
+      openFlash: {
+        answers: openFlash.length,
+        won: openFlash.filter((r) => r.status === 201).length,
+        soldOut: openFlash.filter((r) => r.code === 'sold_out').length,
+        other: openFlash.filter((r) => r.status !== 201 && r.code !== 'sold_out').length,
+        oversold: Math.max(0, openDb.sold - FLASH_UNITS),
+      },
+      openFlashLat,
+      openBareLat,
       sustained: {
         orders: lat.length,
         failures,
@@ -360,6 +412,47 @@ async function run(processes: number): Promise<Figures> {
   }
 }
 
+/** Opens `count` connections and sends `warm` on each, so the server has accepted and set it up. */
+async function openConnections(
+  port: number,
+  count: number,
+  warm: Buffer,
+): Promise<OpenConnection[]> {
+  const connections = await Promise.all(
+    Array.from({ length: count }, () => OpenConnection.open(port)),
+  );
+  await Promise.all(connections.map((c) => c.send(warm)));
+  return connections;
+}
+
+/**
+ * Writes request i on connection i, all at once, times each from its own write to its
+ * answer, then closes the connections.
+ */
+async function fire(
+  connections: OpenConnection[],
+  requests: Buffer[],
+): Promise<{ ms: number; status: number; code: string | undefined }[]> {
+  try {
+    return await Promise.all(
+      connections.map(async (c, i) => {
+        const t = performance.now();
+        const answer: RawAnswer = await c.send(requests[i]!);
+        const ms = performance.now() - t;
+        let body: unknown = null;
+        try {
+          body = JSON.parse(answer.body);
+        } catch {
+          // not JSON: no error code to read
+        }
+        return { ms, status: answer.status, code: field(body, 'error', 'code') };
+      }),
+    );
+  } finally {
+    for (const c of connections) c.close();
+  }
+}
+
 const f = (n: number) => n.toFixed(1);
 const p = (sorted: number[], q: number) => f(percentile(sorted, q));
 
@@ -368,6 +461,8 @@ function table(r: Figures): string {
   const ours = r.sustained.orders / r.sustained.seconds;
   return `| flash sale${tag}: ${FLASH_BUYERS} buyers at once, ${FLASH_UNITS} units, limit 1 each | ${r.flash.answers} | ${r.flash.won} (sold_out ${r.flash.soldOut}, other ${r.flash.other}) | ${f(r.flash.answers / r.flash.seconds)} answers/s | ${p(r.flashLat, 50)} | ${p(r.flashLat, 99)} | ${r.flashOversold} (remaining ${r.flashRemaining}) |
 | reference: the same ${FLASH_BUYERS} requests at once to a bare Hono endpoint (one process; reads the body, answers 409) | ${r.bareFlash.answers} | — (409: ${r.bareFlash.conflicts}) | ${f(r.bareFlash.answers / r.bareFlash.seconds)} answers/s | ${p(r.bareFlashLat, 50)} | ${p(r.bareFlashLat, 99)} | — |
+| flash sale${tag}, on connections already open (as behind a proxy): ${FLASH_BUYERS} buyers at once, ${FLASH_UNITS} units, limit 1 each | ${r.openFlash.answers} | ${r.openFlash.won} (sold_out ${r.openFlash.soldOut}, other ${r.openFlash.other}) | — | ${p(r.openFlashLat, 50)} | ${p(r.openFlashLat, 99)} | ${r.openFlash.oversold} |
+| reference: the same, to the bare Hono endpoint, on connections already open | ${r.openBareLat.length} | — | — | ${p(r.openBareLat, 50)} | ${p(r.openBareLat, 99)} | — |
 | sustained${tag}: ${SUSTAINED_CONCURRENCY} concurrent buyers, ${SUSTAINED_OFFERS} offers, ${SUSTAINED_SECONDS} s | ${r.sustained.orders + r.sustained.failures} | ${r.sustained.orders} (failed ${r.sustained.failures}) | ${f(ours)} | ${p(r.lat, 50)} | ${p(r.lat, 99)} | ${r.sustained.oversold} offers with sold + remaining ≠ quantity |
 | baseline: bare \`update offers … where remaining >= 1\`, ${SUSTAINED_CONCURRENCY} concurrent, 5 s | ${r.bare.updates} | — | ${f(r.bare.updates / r.bare.seconds)} updates/s | ${p(r.bareLat, 50)} | ${p(r.bareLat, 99)} | — |`;
 }
