@@ -16,7 +16,7 @@
 //   4. recording: LiveKit Egress CPU per recorded stream, and recordings held at once while a
 //      live viewer's glass-to-glass stays within its goal (scripts/bench/recording.ts).
 // Everything runs on 127.0.0.1 and stops by itself.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -29,7 +29,7 @@ import { CHROMIUM, CHROMIUM_ARGS, PHONE } from '../tests/helpers/browser';
 import { freeLivekitPorts, freePort } from '../tests/setup/ports';
 import { createTestDatabase, startTestLivekit } from '../tests/setup/services';
 import { lightCapacity } from './bench/light-subscribers';
-import { writeBenchmarkSection } from './bench/machine';
+import { benchCommit, runDate, runHistory, writeBenchmarkSection } from './bench/machine';
 import { measureRecording } from './bench/recording';
 
 const TTFF_RUNS = Number(process.env.BENCH_TTFF_RUNS ?? 20);
@@ -566,40 +566,16 @@ ${row('bare livekit-client page, cold cache, ready-made token', 'bare', '—')}
 - The watch page's HTML, server side (new visitor, 30 requests one after another on one connection): p50 ${ms(percentile(served, 50))}, p95 ${ms(percentile(served, 95))}.
 - The bare page, for comparison: HTML received ${med('bare', 'html')}, script loaded ${med('bare', 'jsLoaded')}, LiveKit connect starts ${med('bare', 'live:connect')}, connected ${med('bare', 'live:connected')}, first track subscribed ${med('bare', 'live:subscribed')}, first frame ${Math.round(percentile(runs.bare, 50))}.
 
-${firstFrameHistory(
-  `| ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} | ${commit()} | ${TTFF_RUNS} | ${ms(percentile(runs.cold, 50))} | ${ms(percentile(runs.warm, 50))} | ${ms(bareP50)} | ${ratio(runs.cold)} | ${ratio(runs.warm)} | ${js ? `${js.files} files, ${kib(js.gzip)}` : 'n/a'} |`,
+${runHistory(
+  sectionMarker('first-frame'),
+  HISTORY_HEADER,
+  `| ${runDate()} | ${benchCommit()} | ${TTFF_RUNS} | ${ms(percentile(runs.cold, 50))} | ${ms(percentile(runs.warm, 50))} | ${ms(bareP50)} | ${ratio(runs.cold)} | ${ratio(runs.warm)} | ${js ? `${js.files} files, ${kib(js.gzip)}` : 'n/a'} |`,
 )}
 `;
 };
 
-/** The commit measured, marked if the tree had changes. */
-function commit(): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'web', 'server', 'media'], {
-      encoding: 'utf8',
-    }).trim();
-    return dirty ? `${head}+changes` : head;
-  } catch {
-    return 'n/a';
-  }
-}
-
 const HISTORY_HEADER = `| measured | commit | rounds | cold p50 | returning p50 | bare p50 | cold ÷ bare | returning ÷ bare | JS before the first frame (gzip) |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- |`;
-
-/**
- * The runs recorded so far, oldest first, with this one last: the rows of the table this section
- * wrote last time (BENCHMARKS.md), so before and after stand in one format. The last 12.
- */
-function firstFrameHistory(row: string): string {
-  const text = existsSync('BENCHMARKS.md') ? readFileSync('BENCHMARKS.md', 'utf8') : '';
-  const block = text.split(`<!-- bench:${sectionMarker('first-frame')} -->`)[1]?.split('<!-- /')[0];
-  const rows = (block?.split(HISTORY_HEADER)[1] ?? '')
-    .split('\n')
-    .filter((line) => /^\| \d{4}-/.test(line));
-  return `The runs recorded so far, oldest first (each run adds its row; the last is the run above):\n\n${HISTORY_HEADER}\n${[...rows, row].slice(-12).join('\n')}`;
-}
 
 /** Glass-to-glass latency on our page and on the bare page, one viewer each. */
 const glassToGlassSection: Section = async (b) => {

@@ -17,8 +17,12 @@ import { createTestDatabase } from '../tests/setup/services';
 import { freePort } from '../tests/setup/ports';
 import {
   appLaunch,
+  benchCommit,
   machineLine,
   percentile,
+  runDate,
+  runHistory,
+  spinMs,
   treeCpuSeconds,
   writeBenchmarkSection,
 } from './bench/machine';
@@ -456,6 +460,14 @@ async function fire(
 const f = (n: number) => n.toFixed(1);
 const p = (sorted: number[], q: number) => f(percentile(sorted, q));
 
+const HISTORY_HEADER = `| measured | commit | 10⁸ loop | flash p99 (bare) | flash p99 on open connections (bare) | sustained orders/s | sustained p99 | app CPU per order | CPU per order at a 100 ms loop |
+| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`;
+
+/** This run's row of the record (one process). */
+function historyRow(r: Figures, spin: number): string {
+  return `| ${runDate()} | ${benchCommit()} | ${spin} ms | ${p(r.flashLat, 99)} (${p(r.bareFlashLat, 99)}) ms | ${p(r.openFlashLat, 99)} (${p(r.openBareLat, 99)}) ms | ${f(r.sustained.orders / r.sustained.seconds)} | ${p(r.lat, 99)} ms | ${r.cpuMsPerOrder.toFixed(2)} ms | ${((r.cpuMsPerOrder * 100) / spin).toFixed(2)} ms |`;
+}
+
 function table(r: Figures): string {
   const tag = r.processes > 1 ? ` (${r.processes} processes)` : '';
   const ours = r.sustained.orders / r.sustained.seconds;
@@ -469,7 +481,8 @@ function table(r: Figures): string {
 
 async function main() {
   const loadBefore = loadavg();
-  const machine = machineLine();
+  const spin = spinMs();
+  const machine = machineLine(spin);
   // a CPU profile is of one process: a profiled run is the one-process run alone
   const counts = (process.env.BENCH_PROCESSES ?? (process.env.BENCH_PROFILE ? '1' : '1,2'))
     .split(',')
@@ -503,6 +516,10 @@ On connections already open (rows "on connections already open"): each buyer's r
 The app process used **${one.cpuMsPerOrder.toFixed(2)} ms of CPU per sustained order** (HTTP, session lookup, validation, query building, JSON), so one core tops out near ${f(1000 / one.cpuMsPerOrder)} orders/s before PostgreSQL's share; on this 2-core machine the app, PostgreSQL and the load generator compete for the same two cores.
 
 Ratio sustained orders/s ÷ bare updates/s: **${(ours / bare).toFixed(2)}**. Goal: ≥ 1,000 orders/s with p99 ≤ 250 ms — ${ours >= 1000 && percentile(one.lat, 99) <= 250 ? 'met' : 'not met on this machine'}.
+
+${runHistory('orders', HISTORY_HEADER, historyRow(one, spin))}
+
+One process each. "CPU per order at a 100 ms loop" scales the app's CPU per order by this VM's speed in that run (the fixed loop of 10⁸ additions), so runs on a fast day and a slow day compare. Runs before 2026-11-27 were read from this file's history: their commit is the one that recorded them, and the loop was not yet measured before 2026-11-26T12:00.
 ${
   scale.length
     ? `

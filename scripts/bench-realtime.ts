@@ -9,7 +9,11 @@ import { createTestDatabase } from '../tests/setup/services';
 import { freePort } from '../tests/setup/ports';
 import {
   appLaunch,
+  benchCommit,
   machineLine,
+  runDate,
+  runHistory,
+  spinMs,
   percentile,
   treeCpuSeconds,
   writeBenchmarkSection,
@@ -265,8 +269,12 @@ async function runOurs(processes: number, levels: number[]): Promise<LoadResult[
   return results;
 }
 
+const HISTORY_HEADER = `| measured | commit | 10⁸ loop | p99 at 2,000 viewers (bare ws) | server CPU (bare ws) | CPU ÷ bare | delivered |
+| --- | --- | ---: | ---: | ---: | ---: | ---: |`;
+
 async function main() {
-  const machine = machineLine();
+  const spin = spinMs();
+  const machine = machineLine(spin);
   // the scale-out run: two processes at the largest level
   const counts = (process.env.BENCH_PROCESSES ?? '1,2').split(',').map(Number);
   const results: LoadResult[] = [];
@@ -327,6 +335,11 @@ async function main() {
     .filter(Boolean)
     .join('; ');
   const at2000 = ours.find((r) => r.viewers === 2000);
+  const bare2000 = bare.find((r) => r.viewers === 2000);
+  const historyRow =
+    at2000 && bare2000
+      ? `| ${runDate()} | ${benchCommit()} | ${spin} ms | ${at2000.p99.toFixed(1)} (${bare2000.p99.toFixed(1)}) ms | ${at2000.cpuPercent?.toFixed(0)}% (${bare2000.cpuPercent?.toFixed(0)}%) | ${((at2000.cpuPercent ?? 0) / (bare2000.cpuPercent ?? 1)).toFixed(1)}× | ${((100 * at2000.received) / at2000.expected).toFixed(2)}% |`
+      : null;
   const markdown = `## Realtime: comment delivery (\`npm run bench:realtime\`)
 
 ${machine}
@@ -351,6 +364,14 @@ Goal: p99 ≤ 150 ms at 2,000 viewers and 10 comments/s — ${at2000 ? (at2000.p
 Scale-out: the app as ${scaled[0]!.processes} processes behind one port (Node's cluster, \`scripts/bench/cluster.ts\`), sharing rooms through the Redis streams adapter; viewers spread over the processes in turn, every comment reaches every viewer through Redis:
 ${scaleLines.join('\n')}
 On 2 cores the processes, PostgreSQL, Redis and the load generator share the same CPUs; the figures show what a second process costs or gains here, not on a bigger box.`
+      : ''
+  }${
+    historyRow
+      ? `
+
+${runHistory('realtime', HISTORY_HEADER, historyRow)}
+
+At 2,000 viewers, one process. Runs before 2026-11-27 were read from this file's history: their commit is the one that recorded them; the bare baseline sent the comments alone (about 70% of our messages) before 2026-11-26T12:00, and the loop was not yet measured then.`
       : ''
   }`;
   writeBenchmarkSection('realtime', markdown);

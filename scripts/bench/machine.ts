@@ -1,9 +1,9 @@
-import { execSync } from 'node:child_process';
+import { execFileSync, execSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 
-/** One line saying what the figures were measured on, and when. */
-export function machineLine(): string {
+/** One line saying what the figures were measured on, and when (`spin`: spinMs() now). */
+export function machineLine(spin = spinMs()): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const gib = (totalmem() / 2 ** 30).toFixed(0);
   const load = loadavg()
@@ -15,17 +15,49 @@ export function machineLine(): string {
   } catch {
     // keep process.version
   }
-  return `${cpus().length} × ${cpu}, ${gib} GiB RAM, Node ${node}; load average before the run ${load}; a fixed loop of 10⁸ additions took ${spinMs()} ms (this VM's speed varies from run to run: compare runs by it); ${new Date().toISOString()}`;
+  return `${cpus().length} × ${cpu}, ${gib} GiB RAM, Node ${node}; load average before the run ${load}; a fixed loop of 10⁸ additions took ${spin} ms (this VM's speed varies from run to run: compare runs by it); ${new Date().toISOString()}`;
 }
 
 /** How long this machine takes for a fixed loop now: runs on a shared VM differ by up to 2×. */
-function spinMs(): number {
+export function spinMs(): number {
   const t0 = performance.now();
   let x = 0;
   for (let i = 0; i < 1e8; i++) x += i;
   if (x < 0) throw new Error('unreachable');
   return Math.round(performance.now() - t0);
 }
+
+/** The commit measured, marked `+changes` if the app's code differs from it. */
+export function benchCommit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync(
+      'git',
+      ['status', '--porcelain', '--', 'web', 'server', 'media', 'db'],
+      { encoding: 'utf8' },
+    ).trim();
+    return dirty ? `${head}+changes` : head;
+  } catch {
+    return 'n/a';
+  }
+}
+
+/**
+ * A section's record of runs: the rows under `header` in BENCHMARKS.md's `<!-- bench:NAME -->`
+ * block, then `row` (this run), the last `keep` of them, under a line saying so. The rows
+ * start with the run's date, which is how they are told from the rest of the block.
+ */
+export function runHistory(name: string, header: string, row: string, keep = 12): string {
+  const text = existsSync('BENCHMARKS.md') ? readFileSync('BENCHMARKS.md', 'utf8') : '';
+  const block = text.split(`<!-- bench:${name} -->`)[1]?.split(`<!-- /bench:${name} -->`)[0];
+  const rows = (block?.split(header)[1] ?? '')
+    .split('\n')
+    .filter((line) => /^\| \d{4}-/.test(line));
+  return `The runs recorded so far, oldest first (each run adds its row; the last is the run above):\n\n${header}\n${[...rows, row].slice(-keep).join('\n')}`;
+}
+
+/** Now, as the first column of a runHistory row. */
+export const runDate = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
 /** Replaces the section between `<!-- bench:NAME -->` markers in BENCHMARKS.md, keeping the rest. */
 export function writeBenchmarkSection(name: string, markdown: string): void {
