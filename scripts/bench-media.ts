@@ -775,6 +775,7 @@ async function main() {
       DEV_LIVEKIT_SECRET,
     );
 
+    const watchUrl = `${app.baseUrl}/live/${streamId}`;
     const setup: Bench = {
       host,
       viewersGone: async () => {
@@ -815,9 +816,9 @@ async function main() {
         await context.addInitScript(VIEWER_PROBE);
         return { context, page: await context.newPage() };
       },
-      watchUrl: `${app.baseUrl}/live/${streamId}`,
+      watchUrl,
       openApp: async (page) => {
-        await page.goto(`${app.baseUrl}/live/${streamId}`, { waitUntil: 'commit' });
+        await page.goto(watchUrl, { waitUntil: 'commit' });
       },
       openBare: async (page) => {
         const t = await visitorToken(); // ready-made: fetched before the page opens

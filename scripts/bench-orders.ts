@@ -245,16 +245,17 @@ async function run(processes: number): Promise<Figures> {
     const flash = await phase('flash', () => Promise.all(buyers.map((b) => place(b, flashOffer))));
     const flashSeconds = (performance.now() - t0) / 1000;
     const flashLat = flash.map((r) => r.ms).sort((a, b) => a - b);
-    const won = flash.filter((r) => r.status === 201).length;
-    const soldOut = flash.filter((r) => r.code === 'sold_out').length;
-    const other = flash.length - won - soldOut;
-    const flashDb = (
-      await sql.query<{ sold: number; remaining: number }>(
-        `select (select coalesce(sum(quantity),0)::int from orders where offer_id = $1) as sold,
-                (select remaining from offers where id = $1) as remaining`,
-        [flashOffer],
-      )
-    ).rows[0]!;
+    /** What the database says of a flash offer once its buyers are answered. */
+    const stockOf = async (offerId: string) =>
+      (
+        await sql.query<{ sold: number; remaining: number }>(
+          `select (select coalesce(sum(quantity),0)::int from orders where offer_id = $1) as sold,
+                  (select remaining from offers where id = $1) as remaining`,
+          [offerId],
+        )
+      ).rows[0]!;
+    const { won, soldOut, other } = tally(flash);
+    const flashDb = await stockOf(flashOffer);
     const flashOversold = Math.max(0, flashDb.sold - FLASH_UNITS);
 
     // 1b. the same 1,000 requests at once (warmed the same way) on a bare Hono endpoint
@@ -298,12 +299,7 @@ async function run(processes: number): Promise<Figures> {
       ),
     );
     const openFlashLat = openFlash.map((r) => r.ms).sort((a, b) => a - b);
-    const openDb = (
-      await sql.query<{ sold: number }>(
-        'select coalesce(sum(quantity),0)::int as sold from orders where offer_id = $1',
-        [openOffer],
-      )
-    ).rows[0]!;
+    const openDb = await stockOf(openOffer);
     const bareHost = new URL(bareBase).host;
     const openBare = await fire(
       await openConnections(barePort, FLASH_BUYERS, rawRequest('GET', bareHost, '/health', {})),
@@ -393,9 +389,7 @@ async function run(processes: number): Promise<Figures> {
       bareFlashLat,
       openFlash: {
         answers: openFlash.length,
-        won: openFlash.filter((r) => r.status === 201).length,
-        soldOut: openFlash.filter((r) => r.code === 'sold_out').length,
-        other: openFlash.filter((r) => r.status !== 201 && r.code !== 'sold_out').length,
+        ...tally(openFlash),
         oversold: Math.max(0, openDb.sold - FLASH_UNITS),
       },
       openFlashLat,
@@ -414,6 +408,13 @@ async function run(processes: number): Promise<Figures> {
   } finally {
     await stop();
   }
+}
+
+/** A flash sale's answers: orders placed, refused as sold out, anything else. */
+function tally(answers: { status: number; code: string | undefined }[]) {
+  const won = answers.filter((r) => r.status === 201).length;
+  const soldOut = answers.filter((r) => r.code === 'sold_out').length;
+  return { won, soldOut, other: answers.length - won - soldOut };
 }
 
 /** Opens `count` connections and sends `warm` on each, so the server has accepted and set it up. */
